@@ -1,0 +1,21 @@
+"""Time-sortable 63-bit ids: milliseconds since 2024 in the high bits, 22 random bits below.
+
+Sorting by id sorts by creation time (keyset pagination, Mastodon's max_id/since_id), and the random
+low bits mean an id tells nobody how many objects exist or what the next one will be.
+"""
+
+import secrets
+import time
+
+EPOCH_MS = 1_704_067_200_000  # 2024-01-01T00:00:00Z
+RANDOM_BITS = 22
+
+
+def new_id(now_ms: int | None = None) -> int:
+    ms = (time.time_ns() // 1_000_000 if now_ms is None else now_ms) - EPOCH_MS
+    return (ms << RANDOM_BITS) | secrets.randbits(RANDOM_BITS)
+
+
+def id_floor(ms_since_unix_epoch: int) -> int:
+    """The smallest id that could have been made at that moment (for 'newer than' queries)."""
+    return (ms_since_unix_epoch - EPOCH_MS) << RANDOM_BITS

@@ -1,0 +1,164 @@
+"""Decoding, cleaning and re-encoding photos with Pillow. Pure functions: no database, no storage.
+
+Why Pillow over pyvips: on a 12-megapixel JPEG made into our renditions, Pillow with draft-mode decoding is
+as fast as pyvips and needs about two thirds of its peak memory, and it needs no system library
+(`make bench` measures both; figures in bench/README.md).
+
+Contract of `clean`: the image it returns was rebuilt from decoded pixels alone, so no EXIF, GPS, XMP,
+IPTC, maker note, comment, ICC profile or embedded thumbnail of the upload can reach any rendition.
+"""
+
+import base64
+import io
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from django.conf import settings
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from openhouse.core.errors import Invalid
+
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
+ACCEPTED_NAMES = "JPEG, PNG, WebP or HEIC"
+# The widest rendition the UI shows; JPEG decoding is scaled down towards it (draft mode).
+LARGEST = 1080
+WIDTHS = (1080, 640)
+SQUARE = 400
+WEBP_QUALITY = 80
+JPEG_QUALITY = 82
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+def register_formats() -> None:
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener(thumbnails=False)
+    # We check the pixel budget ourselves before decoding; this is Pillow's own last line of defence.
+    Image.MAX_IMAGE_PIXELS = settings.MEDIA_MAX_PIXELS
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def open_checked(fp: BinaryIO, *, size: int) -> Image.Image:
+    """Identify the format from the bytes and check every limit before any pixel is decoded."""
+    if size == 0:
+        raise Invalid("This file is empty. Choose a photo.")
+    if size > settings.MEDIA_MAX_BYTES:
+        raise Invalid(
+            f"This file is {_megabytes(size)}; the limit is {_megabytes(settings.MEDIA_MAX_BYTES)}."
+        )
+    head = fp.read(16)
+    fp.seek(0)
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        raise Invalid(f"GIFs aren't supported. Upload a {ACCEPTED_NAMES} photo.")
+    try:
+        image = Image.open(fp, formats=ACCEPTED_FORMATS)
+    except UnidentifiedImageError:
+        raise Invalid(f"This file isn't a photo openhouse can read. Upload a {ACCEPTED_NAMES} photo.") from None
+    except Image.DecompressionBombError:
+        raise Invalid("This photo has far too many pixels to process.") from None
+    except (OSError, SyntaxError, ValueError):
+        raise Invalid("This photo is damaged and can't be read.") from None
+    width, height = image.size
+    limit = settings.MEDIA_MAX_SIDE
+    if width > limit:
+        raise Invalid(f"This photo is {width:,} pixels wide; the limit is {limit:,}.")
+    if height > limit:
+        raise Invalid(f"This photo is {height:,} pixels tall; the limit is {limit:,}.")
+    if width * height > settings.MEDIA_MAX_PIXELS:
+        raise Invalid(
+            f"This photo has {width * height / 1e6:.1f} megapixels; "
+            f"the limit is {settings.MEDIA_MAX_PIXELS / 1e6:.0f}."
+        )
+    if getattr(image, "n_frames", 1) > 1 and image.format != "HEIF":
+        raise Invalid("Animated images aren't supported. Upload a still photo.")
+    return image
+
+
+def clean(image: Image.Image, *, target: int = LARGEST) -> Image.Image:
+    """Decode (scaled towards `target` for JPEG), apply orientation, convert to sRGB, drop all metadata."""
+    if image.format == "JPEG":
+        image.draft("RGB", (target, target))
+    try:
+        image.load()
+    except Image.DecompressionBombError:
+        raise Invalid("This photo has far too many pixels to process.") from None
+    except (OSError, SyntaxError, ValueError):
+        raise Invalid("This photo is cut off or damaged and can't be read. Try exporting it again.") from None
+    icc = image.info.get("icc_profile")
+    oriented = ImageOps.exif_transpose(image) or image
+    rgb = _to_srgb(oriented, icc)
+    # Rebuild from raw pixels: a fresh image with an empty `info`, so encoders have nothing to copy.
+    return Image.frombytes("RGB", rgb.size, rgb.tobytes())
+
+
+def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        image = image.point(lambda value: value / 256).convert("L")
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        image = flat
+    if icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            return ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGB") or image.convert("RGB")
+        except (ImageCms.PyCMSError, OSError):
+            pass  # a broken profile: fall back to treating the pixels as sRGB
+    return image.convert("RGB")
+
+
+def fit_width(image: Image.Image, width: int) -> Image.Image:
+    if image.width <= width:
+        return image
+    height = max(1, round(image.height * width / image.width))
+    return image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def square(image: Image.Image, side: int) -> Image.Image:
+    return ImageOps.fit(image, (side, side), Image.Resampling.LANCZOS)
+
+
+@dataclass(frozen=True)
+class Encoded:
+    name: str
+    width: int
+    height: int
+    webp: bytes
+    jpeg: bytes
+
+
+def encode(name: str, image: Image.Image) -> Encoded:
+    webp, jpeg = io.BytesIO(), io.BytesIO()
+    image.save(webp, "WEBP", quality=WEBP_QUALITY, method=4)
+    image.save(jpeg, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    return Encoded(name, image.width, image.height, webp.getvalue(), jpeg.getvalue())
+
+
+def photo_renditions(image: Image.Image) -> list[Encoded]:
+    """The sizes the UI shows: full width for the post page and the grid's square crop."""
+    base = fit_width(image, WIDTHS[0])
+    out = [encode(f"w{WIDTHS[0]}", base)]
+    current = base
+    for width in WIDTHS[1:]:
+        current = fit_width(current, width)
+        out.append(encode(f"w{width}", current))
+    out.append(encode(f"sq{SQUARE}", square(base, SQUARE)))
+    return out
+
+
+def avatar_renditions(image: Image.Image) -> list[Encoded]:
+    big = square(image, 320)
+    return [encode("s320", big), encode("s150", square(big, 150))]
+
+
+def placeholder(image: Image.Image) -> str:
+    """A ~200-byte data: URI the page shows (blurred by CSS) until the real rendition loads."""
+    tiny = image.copy()
+    tiny.thumbnail((16, 16))
+    buf = io.BytesIO()
+    tiny.save(buf, "WEBP", quality=40)
+    return "data:image/webp;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

@@ -1,0 +1,32 @@
+"""Reads of posts tuned for the pages that show them: a fixed number of queries whatever the count."""
+
+from django.db.models import Prefetch, QuerySet
+
+from openhouse.accounts.models import Account
+from openhouse.media.models import MediaItem
+from openhouse.posts.access import Viewer, can_see_posts_of, viewable_posts
+from openhouse.posts.models import Post
+
+GRID_PAGE = 24
+
+
+def with_media(posts: QuerySet[Post]) -> QuerySet[Post]:
+    return posts.prefetch_related(Prefetch("media", queryset=MediaItem.objects.order_by("position")))
+
+
+def profile_grid(*, viewer: Viewer, account: Account, before: int | None = None) -> list[Post]:
+    """The newest posts of `account` the viewer may see, older than post id `before`, one grid page."""
+    if not can_see_posts_of(viewer=viewer, account=account):
+        return []
+    posts = viewable_posts(viewer=viewer).filter(author=account)
+    if before is not None:
+        posts = posts.filter(pk__lt=before)
+    return list(with_media(posts.order_by("-id"))[:GRID_PAGE])
+
+
+def post_count(*, account: Account) -> int:
+    return Post.objects.filter(author=account).count()
+
+
+def post_with_media(post: Post) -> Post:
+    return with_media(Post.objects.select_related("author").filter(pk=post.pk)).get()

@@ -1,0 +1,85 @@
+"""Forms parse and bound the raw input; the rules live in the services, whose Invalid errors land here."""
+
+from django import forms
+
+from openhouse.accounts.models import BIO_MAX, DISPLAY_NAME_MAX, HANDLE_MAX, LINK_MAX
+from openhouse.core.errors import Invalid
+from openhouse.media.models import ALT_TEXT_MAX
+from openhouse.posts.models import CAPTION_MAX
+
+
+def add_invalid(form: forms.Form, exc: Invalid) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+class SignUpForm(forms.Form):
+    email = forms.CharField(label="E-mail", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    display_name = forms.CharField(label="Name", max_length=DISPLAY_NAME_MAX * 2, required=False)
+    handle = forms.CharField(
+        label="Handle",
+        max_length=HANDLE_MAX * 4,
+        help_text="Up to 30 letters a-z, digits, full stops and underscores.",
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "username", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label="Password", max_length=256, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label="Name", max_length=DISPLAY_NAME_MAX * 2, required=False)
+    bio = forms.CharField(label="Bio", max_length=BIO_MAX * 2, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    link = forms.CharField(label="Link", max_length=LINK_MAX * 2, required=False, widget=forms.URLInput())
+    is_private = forms.BooleanField(
+        label="Private account", required=False, help_text="Only you see your posts until follows arrive."
+    )
+    avatar = forms.FileField(label="Profile photo", required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+    remove_avatar = forms.BooleanField(label="Remove profile photo", required=False)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class UploadForm(forms.Form):
+    photos = forms.FileField(
+        label="Photos",
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif", "multiple": True}),
+        help_text="Up to 10 photos: JPEG, PNG, WebP or HEIC, 30 MB each.",
+    )
+
+    def clean_photos(self) -> list:
+        return self.files.getlist("photos")
+
+
+class ComposeForm(forms.Form):
+    caption = forms.CharField(
+        label="Caption", max_length=CAPTION_MAX * 2, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, items: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for number, item in enumerate(items, start=1):
+            self.fields[f"alt_{item.pk}"] = forms.CharField(
+                label=f"Alt text for photo {number}",
+                max_length=ALT_TEXT_MAX * 2,
+                required=False,
+                initial=item.alt_text,
+                widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Describe this photo for people who can't see it"}),
+            )
+            self.fields[f"order_{item.pk}"] = forms.IntegerField(
+                label=f"Position of photo {number}", min_value=1, max_value=len(items), initial=number
+            )
+
+    @property
+    def rows(self) -> list[tuple]:
+        return [(item, self[f"alt_{item.pk}"], self[f"order_{item.pk}"]) for item in self.items]
+
+    def ordered_ids_and_alts(self) -> tuple[list[int], list[str]]:
+        rows = sorted(
+            enumerate(self.items),
+            key=lambda pair: (self.cleaned_data[f"order_{pair[1].pk}"], pair[0]),
+        )
+        return [item.pk for _, item in rows], [self.cleaned_data[f"alt_{item.pk}"] for _, item in rows]

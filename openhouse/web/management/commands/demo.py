@@ -1,0 +1,171 @@
+"""Load the demo: a verified organisation with its first post, a few public accounts and posts, an admin.
+
+Idempotent: content is created once; running again only prints fresh logins. Every photo is drawn here,
+every caption written for this demo.
+"""
+
+import io
+import math
+import random
+import secrets
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from PIL import Image, ImageDraw, ImageFilter
+
+from openhouse.accounts import services as accounts
+from openhouse.accounts.models import Account, Membership
+from openhouse.media import services as media
+from openhouse.posts import services as posts
+
+ORG = "mi5official"
+ADMIN = "siteadmin"
+PEOPLE = [
+    ("priya.shots", "Priya Shah", "Street photography, mostly in the rain. Bristol."),
+    ("tom_walks", "Tom Okafor", "Long walks, old buildings."),
+    ("jo.archive", "Jo Llewellyn", "Archivist. I like boxes nobody has opened in 60 years."),
+]
+
+
+def _jpeg(image: Image.Image) -> SimpleUploadedFile:
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=90)
+    return SimpleUploadedFile("demo.jpg", buf.getvalue(), content_type="image/jpeg")
+
+
+def _sky(w: int, h: int, top: tuple, bottom: tuple) -> Image.Image:
+    img = Image.new("RGB", (w, h))
+    d = ImageDraw.Draw(img)
+    for y in range(h):
+        t = y / h
+        d.line([(0, y), (w, y)], fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)))
+    return img
+
+
+def lobby_looking_up(seed: int) -> Image.Image:
+    """Looking up through a glass roof: a sky, converging steel ribs, and the rounded pods at the edges."""
+    rng = random.Random(seed)
+    w, h = 1440, 1800
+    img = _sky(w, h, (120, 170, 220), (210, 228, 245))
+    d = ImageDraw.Draw(img)
+    cx, cy = w / 2 + rng.randint(-80, 80), h * 0.42
+    for k in range(28):
+        a = 2 * math.pi * k / 28
+        d.line([(cx, cy), (cx + 2400 * math.cos(a), cy + 2400 * math.sin(a))], fill=(70, 78, 92), width=9)
+    for r in range(140, 2200, 170):
+        d.ellipse([cx - r, cy - r * 0.8, cx + r, cy + r * 0.8], outline=(82, 90, 104), width=7)
+    for side in (-1, 1):
+        for n in range(4):
+            px = cx + side * (520 + n * 90)
+            py = 300 + n * 380
+            d.rounded_rectangle([px - 150, py, px + 150, py + 300], radius=120, fill=(228, 222, 210), outline=(150, 140, 125), width=6)
+            d.rounded_rectangle([px - 90, py + 70, px + 90, py + 200], radius=60, fill=(60, 70, 86))
+    return img.filter(ImageFilter.GaussianBlur(1.2))
+
+
+def landscape(seed: int, palette: tuple) -> Image.Image:
+    rng = random.Random(seed)
+    w, h = 1600, 1200
+    img = _sky(w, h, palette[0], palette[1])
+    d = ImageDraw.Draw(img)
+    d.ellipse([w * 0.68, h * 0.14, w * 0.68 + 150, h * 0.14 + 150], fill=palette[2])
+    for layer in range(4):
+        base = h * (0.5 + layer * 0.12)
+        shade = tuple(max(0, c - 35 * layer) for c in palette[3])
+        pts = [(0, h)]
+        for x in range(0, w + 80, 80):
+            pts.append((x, base - rng.randint(0, 140) + 40 * math.sin(x / 200 + layer)))
+        pts.append((w, h))
+        d.polygon(pts, fill=shade)
+    return img.filter(ImageFilter.GaussianBlur(0.8))
+
+
+def archive_box(seed: int) -> Image.Image:
+    rng = random.Random(seed)
+    w = h = 1200
+    img = Image.new("RGB", (w, h), (214, 200, 172))
+    d = ImageDraw.Draw(img)
+    for _ in range(7):
+        x, y = rng.randint(60, 700), rng.randint(60, 700)
+        d.rectangle([x, y, x + rng.randint(260, 420), y + rng.randint(180, 380)], fill=(238, 230, 208), outline=(140, 120, 90), width=4)
+        for line in range(6):
+            d.line([(x + 24, y + 36 + line * 26), (x + 200, y + 36 + line * 26)], fill=(90, 80, 70), width=3)
+    d.rectangle([420, 520, 780, 600], fill=(150, 30, 30))
+    return img
+
+
+class Command(BaseCommand):
+    help = "Load the openhouse demo (safe to run again)."
+
+    def handle(self, *args, **options) -> None:
+        password = secrets.token_urlsafe(9)
+        with transaction.atomic():
+            created = not Account.objects.filter(handle=ORG).exists()
+            if created:
+                self._content()
+            admin = Account.objects.filter(handle=ADMIN).first() or Account.objects.create_superuser(ADMIN, "")
+            admin.set_password(password)
+            admin.save(update_fields=["password"])
+            for handle, _, _ in PEOPLE:
+                person = Account.objects.get(handle=handle)
+                person.set_password(password)
+                person.save(update_fields=["password"])
+        self.stdout.write(
+            ("Demo content loaded." if created else "Demo content was already there.")
+            + f"\n  Site admin:   http://127.0.0.1:8000/admin/  handle {ADMIN}  password {password}"
+            + f"\n  Demo people:  {', '.join(p[0] for p in PEOPLE)}  (same password)"
+            + f"\n  Organisation: http://127.0.0.1:8000/{ORG}/\n"
+        )
+
+    def _content(self) -> None:
+        org = accounts.create_organisation(
+            handle=ORG,
+            display_name="MI5",
+            bio="The official account of the Security Service. We never ask for secrets here: "
+            "to report something, use our website.",
+            link="https://www.mi5.gov.uk",
+        )
+        org.is_verified = True
+        org.save(update_fields=["is_verified"])
+        museum = accounts.create_organisation(
+            handle="citymuseum", display_name="City Museum", bio="Objects, stories and late openings."
+        )
+        museum.is_verified = True
+        museum.save(update_fields=["is_verified"])
+        people = []
+        for handle, name, bio in PEOPLE:
+            person = accounts.sign_up(
+                handle=handle, email=f"{handle.replace('.', '_')}@example.org", password=secrets.token_urlsafe(16),
+                display_name=name,
+            )
+            accounts.update_profile(actor=person, account=person, display_name=name, bio=bio, link="", is_private=False)
+            people.append(person)
+        Membership.objects.create(organisation=org, member=people[2], role=Membership.Role.AUTHOR)
+        self._post(people[0], [landscape(1, ((250, 170, 120), (255, 225, 190), (255, 245, 220), (90, 70, 90)))],
+                   "Golden hour on the ridge after a week of rain. #landscape #goldenhour", ["Hills in layers under an orange evening sky"])
+        self._post(people[1], [landscape(2, ((40, 60, 110), (120, 150, 200), (240, 240, 255), (30, 50, 60)))],
+                   "Blue hour, cold fingers, worth it. #walks", ["Dark hills under a deep blue sky with a pale moon"])
+        self._post(museum, [archive_box(3), landscape(4, ((200, 200, 190), (240, 236, 220), (255, 255, 240), (120, 110, 90)))],
+                   "New in the reading room: letters from 1952, catalogued at last. Late opening on Thursday. #archives",
+                   ["Yellowed letters spread on a table with a red ribbon", "A pale landscape print from the collection"])
+        self._post(people[2], [archive_box(5)], "Boxes, boxes, boxes. Guess the decade. #archives",
+                   ["Stacked archive papers in manila folders"])
+        self._post(
+            org,
+            [lobby_looking_up(7), lobby_looking_up(8), landscape(9, ((90, 130, 190), (200, 220, 240), (255, 255, 255), (60, 70, 90)))],
+            "Hello, openhouse. This is the view from our headquarters lobby if you stand still and look up: "
+            "glass, steel and the rounded pods where a lot of quiet work happens. Good security means looking at "
+            "things from every angle, and we'll show you what we can. Questions welcome; secrets stay behind the pods. "
+            "#firstpost #architecture",
+            [
+                "Looking straight up through a glass roof with steel ribs radiating from the centre",
+                "Rounded pods on both sides of an atrium seen from below",
+                "Blue sky above a city skyline seen from the building",
+            ],
+        )
+
+    def _post(self, author: Account, images: list[Image.Image], caption: str, alts: list[str]) -> None:
+        owner = author if not author.is_organisation else author
+        items = media.store_photos(owner=owner, uploads=[_jpeg(i) for i in images], alt_texts=alts)
+        posts.create_post(author=author, media_ids=[i.pk for i in items], caption=caption)

@@ -1,0 +1,104 @@
+// openhouse page behaviour. Every action works without this script; it adds swipe-friendly carousels,
+// upload previews, reordering and confirmations.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function carousel(root) {
+    var track = root.querySelector(".slides");
+    var slides = track.querySelectorAll(".slide");
+    if (slides.length < 2) return;
+    var prev = root.querySelector(".prev"), next = root.querySelector(".next");
+    var current = root.querySelector("[data-current]"), dots = root.querySelectorAll(".dot");
+    function index() { return Math.round(track.scrollLeft / track.clientWidth); }
+    function go(i) {
+      i = Math.max(0, Math.min(slides.length - 1, i));
+      track.scrollTo({ left: i * track.clientWidth, behavior: "smooth" });
+    }
+    function update() {
+      var i = index();
+      current.textContent = String(i + 1);
+      prev.hidden = i === 0;
+      next.hidden = i === slides.length - 1;
+      dots.forEach(function (d, n) { d.classList.toggle("on", n === i); });
+      root.dataset.index = String(i);
+    }
+    prev.addEventListener("click", function () { go(index() - 1); });
+    next.addEventListener("click", function () { go(index() + 1); });
+    track.addEventListener("scroll", function () { window.requestAnimationFrame(update); }, { passive: true });
+    track.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowRight") { go(index() + 1); e.preventDefault(); }
+      if (e.key === "ArrowLeft") { go(index() - 1); e.preventDefault(); }
+    });
+    // Mouse and pen drag; touch swiping is the browser's own scroll-snap.
+    var startX = null, startLeft = 0;
+    track.addEventListener("pointerdown", function (e) {
+      if (e.pointerType === "touch") return;
+      startX = e.clientX; startLeft = track.scrollLeft; track.style.scrollSnapType = "none";
+    });
+    window.addEventListener("pointermove", function (e) {
+      if (startX !== null) track.scrollLeft = startLeft - (e.clientX - startX);
+    });
+    window.addEventListener("pointerup", function (e) {
+      if (startX === null) return;
+      var moved = e.clientX - startX;
+      startX = null; track.style.scrollSnapType = "";
+      var base = Math.round(startLeft / track.clientWidth);
+      go(Math.abs(moved) > 40 ? base + (moved < 0 ? 1 : -1) : base);
+    });
+    update();
+  }
+
+  function placeholders() {
+    document.querySelectorAll("img[data-placeholder]").forEach(function (img) {
+      if (img.complete || !img.dataset.placeholder) return;
+      img.style.backgroundImage = "url(" + img.dataset.placeholder + ")";
+      img.addEventListener("load", function () { img.style.backgroundImage = ""; }, { once: true });
+    });
+  }
+
+  function uploadPreviews(form) {
+    var input = form.querySelector("input[type=file]"), list = form.querySelector("[data-previews]");
+    input.addEventListener("change", function () {
+      list.textContent = "";
+      Array.prototype.slice.call(input.files, 0, 10).forEach(function (file, n) {
+        var li = document.createElement("li"), img = document.createElement("img");
+        img.src = URL.createObjectURL(file);
+        img.alt = "Photo " + (n + 1) + " preview";
+        li.appendChild(img);
+        list.appendChild(li);
+      });
+    });
+  }
+
+  function reorder(list) {
+    function renumber() {
+      list.querySelectorAll("[data-item]").forEach(function (li, n) {
+        li.querySelector(".field-order input").value = String(n + 1);
+        li.querySelector("[data-move='-1']").disabled = n === 0;
+        li.querySelector("[data-move='1']").disabled = li.nextElementSibling === null;
+      });
+    }
+    list.querySelectorAll("[data-move-buttons]").forEach(function (b) { b.hidden = false; });
+    list.addEventListener("click", function (e) {
+      var button = e.target.closest("[data-move]");
+      if (!button) return;
+      var li = button.closest("[data-item]");
+      if (button.dataset.move === "-1" && li.previousElementSibling) list.insertBefore(li, li.previousElementSibling);
+      if (button.dataset.move === "1" && li.nextElementSibling) list.insertBefore(li.nextElementSibling, li);
+      renumber();
+      button.focus();
+    });
+    renumber();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-carousel]").forEach(carousel);
+    document.querySelectorAll("[data-upload]").forEach(uploadPreviews);
+    document.querySelectorAll("[data-reorder]").forEach(reorder);
+    document.querySelectorAll("form[data-confirm]").forEach(function (f) {
+      f.addEventListener("submit", function (e) { if (!window.confirm(f.dataset.confirm)) e.preventDefault(); });
+    });
+    placeholders();
+  });
+})();

@@ -1,0 +1,62 @@
+"""Template helpers: captions with links, media URLs. Rendering only; no rules."""
+
+from django import template
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from openhouse.accounts.models import Account
+from openhouse.media.models import MediaItem
+from openhouse.media.services import avatar_url, rendition_url
+from openhouse.posts.captions import segments
+
+register = template.Library()
+
+
+@register.filter
+def caption_html(caption: str) -> SafeString:
+    """Escape the caption and link its #hashtags and @mentions; line breaks become <br>."""
+    parts: list[str] = []
+    for seg in segments(caption):
+        if seg.kind == "hashtag":
+            parts.append(format_html('<a href="{}">{}</a>', reverse("hashtag", args=[seg.value]), seg.text))
+        elif seg.kind == "mention":
+            parts.append(format_html('<a href="{}">{}</a>', reverse("profile", args=[seg.value]), seg.text))
+        else:
+            parts.append(escape(seg.text).replace("\n", "<br>"))
+    return mark_safe("".join(parts))  # noqa: S308 - every part above is escaped or built by format_html
+
+
+@register.simple_tag
+def rendition(item: MediaItem, name: str, ext: str = "webp") -> str:
+    return rendition_url(item, name, ext)
+
+
+@register.simple_tag
+def srcset(item: MediaItem, ext: str = "webp") -> str:
+    return ", ".join(
+        f"{rendition_url(item, name, ext)} {size[0]}w"
+        for name, size in sorted(item.renditions.items(), key=lambda kv: kv[1][0])
+        if name.startswith("w")
+    )
+
+
+@register.simple_tag
+def avatar(account: Account, size: int = 150, ext: str = "webp") -> str:
+    return avatar_url(account, size, ext)
+
+
+@register.filter
+def first_media(post: object) -> MediaItem | None:
+    items = list(post.media.all())  # type: ignore[attr-defined]
+    return items[0] if items else None
+
+
+@register.filter
+def compact(number: int) -> str:
+    """1234 -> 1,234; 80000 -> 80K; 3200000 -> 3.2M, as photo networks show counts."""
+    if number < 10_000:
+        return f"{number:,}"
+    if number < 1_000_000:
+        return f"{number / 1000:.0f}K" if number >= 100_000 else f"{number / 1000:.1f}K".replace(".0K", "K")
+    return f"{number / 1_000_000:.1f}M".replace(".0M", "M")

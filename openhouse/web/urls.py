@@ -1,0 +1,40 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, re_path
+
+from openhouse.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/edit/", views.edit_profile, name="edit-profile"),
+    path("accounts/password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="web/password_reset_sent.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(template_name="web/password_reset_confirm.html"),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="web/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
+    path("new/", views.new_post, name="new-post"),
+    path("new/compose/", views.compose, name="compose"),
+    path("p/<str:post_id>/", views.post_detail, name="post"),
+    path("p/<str:post_id>/delete/", views.delete_post, name="delete-post"),
+    path("tags/<str:name>/", views.hashtag, name="hashtag"),
+    re_path(
+        r"^media/(?P<kind>[ma])/(?P<shard>[A-Za-z0-9_-]{2})/(?P<key>[A-Za-z0-9_-]{20,40})/"
+        r"(?P<name>w1080|w640|sq400|s320|s150)\.(?P<ext>webp|jpg)$",
+        views.media_file,
+        name="media-file",
+    ),
+    re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/$", views.profile, name="profile"),
+]

@@ -1,0 +1,230 @@
+"""Web pages. Each view parses input, asks one access function, calls one service, renders."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from openhouse.accounts import services as accounts
+from openhouse.core import ratelimit
+from openhouse.core.errors import Invalid, NotFound
+from openhouse.media import services as media
+from openhouse.media.access import own_unattached
+from openhouse.posts import queries
+from openhouse.posts import services as posts
+from openhouse.posts.access import can_see_posts_of, viewable_account, viewable_post, viewable_posts
+from openhouse.posts.models import Hashtag
+from openhouse.web.forms import ComposeForm, ProfileForm, SignUpForm, UploadForm, add_invalid
+
+FEED_PAGE = 12
+
+
+def _before(request: HttpRequest) -> int | None:
+    raw = request.GET.get("before", "")
+    return int(raw) if raw.isdigit() and len(raw) < 20 else None
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Newest posts the viewer may see (the follow-based home feed arrives with follows)."""
+    before = _before(request)
+    posts_qs = viewable_posts(viewer=request.user).select_related("author").order_by("-id")
+    if before is not None:
+        posts_qs = posts_qs.filter(pk__lt=before)
+    page = list(queries.with_media(posts_qs)[:FEED_PAGE])
+    more = page[-1].pk if len(page) == FEED_PAGE else None
+    return render(request, "web/home.html", {"posts": page, "more": more})
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ratelimit.hit("signup-ip", request.client_ip, limit=10, window=3600)  # type: ignore[attr-defined]
+            account = accounts.sign_up(**form.cleaned_data)
+        except Invalid as exc:
+            add_invalid(form, exc)
+        else:
+            auth_login(request, account, backend=settings.AUTHENTICATION_BACKENDS[0])
+            messages.success(request, "Welcome to openhouse. Add a photo and a bio so people know it's you.")
+            return redirect("edit-profile")
+    return render(request, "web/signup.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, throttled per client address and per account name before the password is checked."""
+
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        login_name = request.POST.get("username", "")[:254].strip().lower()
+        ratelimit.hit("login-ip", request.client_ip, limit=30, window=300)  # type: ignore[attr-defined]
+        if login_name:
+            ratelimit.hit("login-account", login_name, limit=10, window=900)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "web/password_reset.html"
+    email_template_name = "web/email/password_reset.txt"
+    subject_template_name = "web/email/password_reset_subject.txt"
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        ratelimit.hit("reset-ip", request.client_ip, limit=10, window=3600)  # type: ignore[attr-defined]
+        email = request.POST.get("email", "")[:254].strip().lower()
+        if email:
+            ratelimit.hit("reset-account", email, limit=3, window=3600)
+        return super().post(request, *args, **kwargs)
+
+
+@require_GET
+def profile(request: HttpRequest, handle: str) -> HttpResponse:
+    account = viewable_account(viewer=request.user, handle=handle)
+    visible = can_see_posts_of(viewer=request.user, account=account)
+    grid = queries.profile_grid(viewer=request.user, account=account, before=_before(request))
+    return render(
+        request,
+        "web/profile.html",
+        {
+            "account": account,
+            "grid": grid,
+            "posts_visible": visible,
+            "post_count": queries.post_count(account=account),
+            "more": grid[-1].pk if len(grid) == queries.GRID_PAGE else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_profile(request: HttpRequest) -> HttpResponse:
+    account = request.user
+    form = ProfileForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={f: getattr(account, f) for f in ("display_name", "bio", "link", "is_private")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                accounts.update_profile(
+                    actor=account,
+                    account=account,
+                    display_name=data["display_name"],
+                    bio=data["bio"],
+                    link=data["link"],
+                    is_private=data["is_private"],
+                )
+                media.replace_avatar(
+                    actor=account, account=account, upload=data["avatar"] or None, remove=data["remove_avatar"]
+                )
+        except Invalid as exc:
+            account.refresh_from_db()
+            form.add_error("avatar" if exc.field is None else exc.field, exc.message)
+        else:
+            messages.success(request, "Profile saved.")
+            return redirect("profile", handle=account.handle)
+    return render(request, "web/edit_profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_post(request: HttpRequest) -> HttpResponse:
+    """Step 1: choose photos. They are cleaned and stored unattached, then composed in step 2."""
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ratelimit.hit("upload-account", str(request.user.pk), limit=60, window=3600)
+            items = media.store_photos(owner=request.user, uploads=form.cleaned_data["photos"])
+        except Invalid as exc:
+            form.add_error("photos", exc.message)
+        else:
+            return redirect(reverse("compose") + "?m=" + ",".join(str(i.pk) for i in items))
+    return render(request, "web/new_post.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _media_ids(raw: str) -> list[int]:
+    parts = raw.split(",")
+    if len(parts) > 10 or not all(p.isdigit() and len(p) < 20 for p in parts):
+        raise NotFound("These photos aren't available any more. Choose them again.")
+    return [int(p) for p in parts]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def compose(request: HttpRequest) -> HttpResponse:
+    """Step 2: order the photos, describe each, write the caption, share."""
+    items = own_unattached(owner=request.user, ids=_media_ids(request.GET.get("m", "")))
+    form = ComposeForm(request.POST or None, items=items)
+    if request.method == "POST" and form.is_valid():
+        ids, alts = form.ordered_ids_and_alts()
+        try:
+            post = posts.create_post(
+                author=request.user, media_ids=ids, caption=form.cleaned_data["caption"], alt_texts=alts
+            )
+        except Invalid as exc:
+            add_invalid(form, exc)
+        else:
+            return redirect("post", post_id=post.pk)
+    return render(request, "web/compose.html", {"form": form, "items": items}, status=400 if form.errors else 200)
+
+
+@require_GET
+def post_detail(request: HttpRequest, post_id: str) -> HttpResponse:
+    post = queries.post_with_media(viewable_post(viewer=request.user, post_id=post_id))
+    return render(request, "web/post.html", {"post": post})
+
+
+@login_required
+@require_POST
+def delete_post(request: HttpRequest, post_id: str) -> HttpResponse:
+    post = viewable_post(viewer=request.user, post_id=post_id)
+    posts.delete_post(actor=request.user, post=post)
+    messages.success(request, "Post deleted.")
+    return redirect("profile", handle=request.user.handle)
+
+
+@require_GET
+def hashtag(request: HttpRequest, name: str) -> HttpResponse:
+    tag = Hashtag.objects.filter(name=name.lower()).first()
+    grid = []
+    if tag is not None:
+        grid = list(
+            queries.with_media(viewable_posts(viewer=request.user).filter(hashtags=tag).order_by("-id"))[
+                : queries.GRID_PAGE
+            ]
+        )
+    return render(request, "web/hashtag.html", {"name": name.lower(), "grid": grid})
+
+
+_CONTENT_TYPES = {"webp": "image/webp", "jpg": "image/jpeg"}
+
+
+@require_GET
+@cache_control(public=True, max_age=31536000, immutable=True)
+def media_file(request: HttpRequest, kind: str, shard: str, key: str, name: str, ext: str) -> FileResponse:
+    """Local-disk media (the embedded default). The URL pattern admits only server-generated names."""
+    path = f"{kind}/{shard}/{key}/{name}.{ext}"
+    if settings.MEDIA_STORAGE != "local" or key[:2] != shard:
+        raise Http404()
+    try:
+        handle = default_storage.open(path, "rb")
+    except FileNotFoundError:
+        raise Http404() from None
+    response = FileResponse(handle, content_type=_CONTENT_TYPES[ext])
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = "inline"
+    return response
