@@ -200,24 +200,31 @@ LOGOUT_REDIRECT_URL = "home"
 # Reset links are single-use by construction (they hash the password) and last one hour, not Django's 3 days.
 PASSWORD_RESET_TIMEOUT = 3600
 
-#: How outgoing e-mail is sent: "console" (printed, the default) or "smtp".
-EMAIL_MODE = env_str("OPENHOUSE_EMAIL", "console")
-EMAIL_BACKEND = {
-    "console": "django.core.mail.backends.console.EmailBackend",
-    "smtp": "django.core.mail.backends.smtp.EmailBackend",
-}.get(EMAIL_MODE, "")
-if not EMAIL_BACKEND:
+#: How outgoing e-mail is sent: "smtp", or "console" (printed; the default of the embedded first look).
+EMAIL_MODE = env_str("OPENHOUSE_EMAIL", "console" if (DEBUG or EMBEDDED) else "smtp")
+if EMAIL_MODE == "console":
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+elif EMAIL_MODE == "smtp":
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                #: SMTP server host (with OPENHOUSE_EMAIL=smtp).
+                "host": env_str("OPENHOUSE_EMAIL_HOST", "localhost"),
+                #: SMTP port.
+                "port": env_int("OPENHOUSE_EMAIL_PORT", 587),
+                #: SMTP user name.
+                "username": env_str("OPENHOUSE_EMAIL_USER", ""),
+                #: SMTP password (or OPENHOUSE_EMAIL_PASSWORD_FILE).
+                "password": env_secret("OPENHOUSE_EMAIL_PASSWORD", "") or "",
+                #: Use STARTTLS for SMTP.
+                "use_tls": env_bool("OPENHOUSE_EMAIL_TLS", True),
+                "timeout": 20,
+            },
+        }
+    }
+else:
     raise ImproperlyConfigured("OPENHOUSE_EMAIL must be 'console' or 'smtp'.")
-#: SMTP server host (with OPENHOUSE_EMAIL=smtp).
-EMAIL_HOST = env_str("OPENHOUSE_EMAIL_HOST", "localhost")
-#: SMTP port.
-EMAIL_PORT = env_int("OPENHOUSE_EMAIL_PORT", 587)
-#: SMTP user name.
-EMAIL_HOST_USER = env_str("OPENHOUSE_EMAIL_USER", "")
-#: SMTP password (or OPENHOUSE_EMAIL_PASSWORD_FILE).
-EMAIL_HOST_PASSWORD = env_secret("OPENHOUSE_EMAIL_PASSWORD", "") or ""
-#: Use STARTTLS for SMTP.
-EMAIL_USE_TLS = env_bool("OPENHOUSE_EMAIL_TLS", True)
 #: The From address of the site's e-mails.
 DEFAULT_FROM_EMAIL = env_str("OPENHOUSE_EMAIL_FROM", "openhouse <no-reply@localhost>")
 
@@ -260,7 +267,8 @@ MEDIA_MAX_PIXELS = env_int("OPENHOUSE_MEDIA_MAX_PIXELS", 50_000_000, minimum=256
 REQUEST_MAX_BYTES = 10 * MEDIA_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Above the 10-photo limit, so an 11th photo gets our sentence rather than a bare 400.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -33,8 +33,9 @@ def register_formats() -> None:
     from pillow_heif import register_heif_opener
 
     register_heif_opener(thumbnails=False)
-    # We check the pixel budget ourselves before decoding; this is Pillow's own last line of defence.
-    Image.MAX_IMAGE_PIXELS = settings.MEDIA_MAX_PIXELS
+    # Pillow's own bomb check fires while reading the header, before we can say how big the image is;
+    # open_checked() enforces a stricter budget right after the header and before any pixel is decoded.
+    Image.MAX_IMAGE_PIXELS = None
 
 
 def _megabytes(n: int) -> str:

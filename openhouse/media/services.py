@@ -87,8 +87,8 @@ def _prepare(*, owner: Account, upload: Upload, alt_text: str) -> _Prepared:
         key=secrets.token_urlsafe(18),
         owner=owner,
         alt_text=alt,
-        width=pixels.width,
-        height=pixels.height,
+        width=encoded[0].width,
+        height=encoded[0].height,
         renditions={r.name: [r.width, r.height] for r in encoded},
         placeholder=images.placeholder(pixels),
     )

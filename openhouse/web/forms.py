@@ -18,6 +18,7 @@ class SignUpForm(forms.Form):
     display_name = forms.CharField(label="Name", max_length=DISPLAY_NAME_MAX * 2, required=False)
     handle = forms.CharField(
         label="Handle",
+        required=False,
         max_length=HANDLE_MAX * 4,
         help_text="Up to 30 letters a-z, digits, full stops and underscores.",
         widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "username", "spellcheck": "false"}),
@@ -42,15 +43,24 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class PhotosField(forms.Field):
+    """Several files as they came; openhouse.media checks each (Django's FileField takes one, non-empty)."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: object) -> list:
+        return list(value) if isinstance(value, list | tuple) else ([value] if value else [])
+
+
 class UploadForm(forms.Form):
-    photos = forms.FileField(
+    photos = PhotosField(
         label="Photos",
-        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif", "multiple": True}),
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"}),
         help_text="Up to 10 photos: JPEG, PNG, WebP or HEIC, 30 MB each.",
     )
-
-    def clean_photos(self) -> list:
-        return self.files.getlist("photos")
 
 
 class ComposeForm(forms.Form):
