@@ -50,6 +50,7 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check openhouse tests bench
 	$(BIN)/ruff format --check openhouse tests bench
+	$(BIN)/lint-imports
 	$(BIN)/openhouse manage check
 
 bench: $(VENV)/.bench-installed

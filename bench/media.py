@@ -29,6 +29,7 @@ Usage: `make bench`, or `python -m bench.media [--runs N] [--file some-photo.jpg
 import argparse
 import io
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -348,6 +349,9 @@ def _problems(results: list[Result]) -> list[str]:
     for r in results:
         if r.metadata_leaked:
             problems.append(f"{LABELS[r.name]}: the test photo's EXIF reached an output")
+        if r.name != "pyvips" and r.median_ms > 1.25 * r.cpu_seconds_per_run * 1000:
+            # Pillow works on one thread, so its wall time is its CPU time unless it had to wait for a core.
+            problems.append(f"{LABELS[r.name]}: wall time well above CPU time: the machine was busy, rerun")
         if r.rss_inherited:
             problems.append(
                 f"{LABELS[r.name]}: ru_maxrss exceeds VmHWM, so it includes the launcher's memory"
@@ -419,6 +423,7 @@ def main(argv: list[str] | None = None) -> None:
             f"{args.runs} timed runs after 1 warm-up per contender, each in a fresh process; "
             f"launcher peak RSS {_peak_rss_kb() / 1024:.0f} MB"
         )
+        load_before = os.getloadavg()[0]
         print()
         results = [measure(name, path, args.runs) for name in SETUPS]
     print_table(results)
@@ -427,7 +432,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"WARNING: {problem}")
     by_name = {r.name: r for r in results}
     print(decide(by_name["ours"], by_name["pyvips"]))
-    print(f"(took {time.perf_counter() - started:.0f} s)")
+    print(
+        f"(took {time.perf_counter() - started:.0f} s; 1-minute load average {load_before:.1f} before the "
+        f"contenders, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} CPUs)"
+    )
 
 
 if __name__ == "__main__":

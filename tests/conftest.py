@@ -42,7 +42,9 @@ def media_root(settings, tmp_path):
 
 
 def person(handle: str, name: str, **extra) -> Account:
-    account = accounts.sign_up(handle=handle, email=f"{handle}@example.org", password=PASSWORD, display_name=name)
+    account = accounts.sign_up(
+        handle=handle, email=f"{handle}@example.org", password=PASSWORD, display_name=name
+    )
     for key, value in extra.items():
         setattr(account, key, value)
     if extra:

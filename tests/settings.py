@@ -7,8 +7,8 @@ os.environ.setdefault("OPENHOUSE_SECRET_KEY", "test-only-secret-key-not-for-prod
 os.environ.setdefault("OPENHOUSE_DATA_DIR", tempfile.mkdtemp(prefix="openhouse-test-"))
 os.environ.setdefault("OPENHOUSE_SSL_REDIRECT", "false")
 
-from openhouse.settings import *  # noqa: E402,F403
-from openhouse.settings import cache_from_url, database_from_url  # noqa: E402
+from openhouse.settings import *  # noqa: F403
+from openhouse.settings import cache_from_url, database_from_url
 
 DATABASES = {
     "default": database_from_url(os.environ.get("OPENHOUSE_TEST_DATABASE_URL") or "sqlite:///:memory:")

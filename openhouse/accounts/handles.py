@@ -10,12 +10,56 @@ _HANDLE = re.compile(r"[a-z0-9._]{1,30}")
 
 # Names that are routes, roles or would confuse people; compared after lower-casing.
 RESERVED = frozenset(
-    """
-    about accounts admin administrator api apps assets auth careers contact developer developers direct
-    explore help home inbox login logout media messages new nodeinfo notifications oauth official openhouse
-    p post posts privacy q qa reels report root search security settings signup static stories support
-    system tags terms well-known www
-    """.split()
+    [
+        "about",
+        "accounts",
+        "admin",
+        "administrator",
+        "api",
+        "apps",
+        "assets",
+        "auth",
+        "careers",
+        "contact",
+        "developer",
+        "developers",
+        "direct",
+        "explore",
+        "help",
+        "home",
+        "inbox",
+        "login",
+        "logout",
+        "media",
+        "messages",
+        "new",
+        "nodeinfo",
+        "notifications",
+        "oauth",
+        "official",
+        "openhouse",
+        "p",
+        "post",
+        "posts",
+        "privacy",
+        "q",
+        "qa",
+        "reels",
+        "report",
+        "root",
+        "search",
+        "security",
+        "settings",
+        "signup",
+        "static",
+        "stories",
+        "support",
+        "system",
+        "tags",
+        "terms",
+        "well-known",
+        "www",
+    ]
 )
 
 
@@ -25,7 +69,9 @@ def normalise_handle(raw: str) -> str:
     if not handle:
         raise Invalid("Choose a handle.", field="handle")
     if len(handle) > HANDLE_MAX:
-        raise Invalid(f"Handles are at most {HANDLE_MAX} characters; this one has {len(handle)}.", field="handle")
+        raise Invalid(
+            f"Handles are at most {HANDLE_MAX} characters; this one has {len(handle)}.", field="handle"
+        )
     if not _HANDLE.fullmatch(handle):
         bad = next(ch for ch in handle if not _HANDLE.fullmatch(ch))
         name = unicodedata.name(bad, "an invisible control character")

@@ -18,7 +18,9 @@ class AccountManager(BaseUserManager["Account"]):
         account.save(using=self._db)
         return account
 
-    def create_superuser(self, handle: str, email: str = "", password: str | None = None, **extra) -> "Account":
+    def create_superuser(
+        self, handle: str, email: str = "", password: str | None = None, **extra
+    ) -> "Account":
         extra.update(is_staff=True, is_superuser=True)
         return self.create_user(handle, email, password, **extra)
 
@@ -33,7 +35,9 @@ class Account(AbstractBaseUser, PermissionsMixin):
     link = models.URLField(max_length=LINK_MAX, blank=True)
     # Storage prefix of the cleaned avatar renditions (see openhouse.media); empty means no avatar.
     avatar_key = models.CharField(max_length=80, blank=True, editable=False)
-    is_private = models.BooleanField(default=False, help_text="Only approved followers see a private account's posts.")
+    is_private = models.BooleanField(
+        default=False, help_text="Only approved followers see a private account's posts."
+    )
     is_organisation = models.BooleanField(default=False)
     is_verified = models.BooleanField(
         default=False, help_text="Verified organisations show a badge wherever their handle shows."
@@ -50,7 +54,9 @@ class Account(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(handle=Lower("handle")), name="account_handle_lowercase"),
+            models.CheckConstraint(
+                condition=models.Q(handle=Lower("handle")), name="account_handle_lowercase"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(is_verified=True, is_organisation=False),
                 name="account_only_organisations_verified",
@@ -80,7 +86,10 @@ class Membership(models.Model):
         Account, on_delete=models.CASCADE, related_name="team", limit_choices_to={"is_organisation": True}
     )
     member = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="memberships", limit_choices_to={"is_organisation": False}
+        Account,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        limit_choices_to={"is_organisation": False},
     )
     role = models.CharField(max_length=16, choices=Role.choices)
     created_at = models.DateTimeField(default=timezone.now)
@@ -88,7 +97,9 @@ class Membership(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["organisation", "member", "role"], name="membership_unique_role"),
-            models.CheckConstraint(condition=~models.Q(organisation=models.F("member")), name="membership_not_self"),
+            models.CheckConstraint(
+                condition=~models.Q(organisation=models.F("member")), name="membership_not_self"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from openhouse.accounts.models import BIO_MAX, DISPLAY_NAME_MAX, LINK_MAX, Accou
 from openhouse.core.errors import Invalid, NotAllowed
 from openhouse.core.text import clean_text
 
+
 def _clean_email(email: str) -> str:
     email = email.strip()
     try:
@@ -67,7 +68,9 @@ def update_profile(
     """Edit the public profile. Only the account itself may; everything is validated before saving."""
     if actor.pk != account.pk:
         raise NotAllowed("You can only edit your own profile.")
-    account.display_name = clean_text(display_name, field="display_name", label="Name", limit=DISPLAY_NAME_MAX)
+    account.display_name = clean_text(
+        display_name, field="display_name", label="Name", limit=DISPLAY_NAME_MAX
+    )
     account.bio = clean_text(bio, field="bio", label="Bio", limit=BIO_MAX, multiline=True)
     account.link = _clean_link(link)
     account.is_private = is_private

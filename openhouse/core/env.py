@@ -54,5 +54,7 @@ def env_secret(name: str, default: str | None = None) -> str | None:
         try:
             return Path(file_name).read_text().strip()
         except OSError as exc:
-            raise ImproperlyConfigured(f"{name}_FILE names {file_name!r}, which cannot be read: {exc}") from None
+            raise ImproperlyConfigured(
+                f"{name}_FILE names {file_name!r}, which cannot be read: {exc}"
+            ) from None
     return os.environ.get(name, default)

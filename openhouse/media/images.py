@@ -57,7 +57,9 @@ def open_checked(fp: BinaryIO, *, size: int) -> Image.Image:
     try:
         image = Image.open(fp, formats=ACCEPTED_FORMATS)
     except UnidentifiedImageError:
-        raise Invalid(f"This file isn't a photo openhouse can read. Upload a {ACCEPTED_NAMES} photo.") from None
+        raise Invalid(
+            f"This file isn't a photo openhouse can read. Upload a {ACCEPTED_NAMES} photo."
+        ) from None
     except Image.DecompressionBombError:
         raise Invalid("This photo has far too many pixels to process.") from None
     except (OSError, SyntaxError, ValueError):

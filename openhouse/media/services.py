@@ -95,7 +95,9 @@ def _prepare(*, owner: Account, upload: Upload, alt_text: str) -> _Prepared:
     return _Prepared(item, encoded)
 
 
-def store_photos(*, owner: Account, uploads: list[Upload], alt_texts: list[str] | None = None) -> list[MediaItem]:
+def store_photos(
+    *, owner: Account, uploads: list[Upload], alt_texts: list[str] | None = None
+) -> list[MediaItem]:
     """Check, clean and store photos as unattached MediaItems of `owner`, all or none.
 
     Every upload is decoded and cleaned before the first file is written. Raises Invalid with a sentence
@@ -148,7 +150,9 @@ def delete_items_files(items: list[MediaItem]) -> None:
 AVATAR_RENDITIONS = ["s320", "s150"]
 
 
-def replace_avatar(*, actor: Account, account: Account, upload: Upload | None, remove: bool = False) -> Account:
+def replace_avatar(
+    *, actor: Account, account: Account, upload: Upload | None, remove: bool = False
+) -> Account:
     """Set (or remove) the square avatar. The old files leave storage once the change commits."""
     if actor.pk != account.pk:
         raise NotAllowed("You can only change your own photo.")

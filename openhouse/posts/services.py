@@ -16,7 +16,9 @@ def clean_caption(caption: str) -> tuple[str, list[str], list[str]]:
     text = clean_text(caption, field="caption", label="The caption", limit=CAPTION_MAX, multiline=True)
     tags = captions.hashtags(text)
     if len(tags) > HASHTAGS_MAX:
-        raise Invalid(f"A caption can have up to {HASHTAGS_MAX} hashtags; this one has {len(tags)}.", field="caption")
+        raise Invalid(
+            f"A caption can have up to {HASHTAGS_MAX} hashtags; this one has {len(tags)}.", field="caption"
+        )
     handles = captions.mentions(text)
     if len(handles) > MENTIONS_MAX:
         raise Invalid(
@@ -44,7 +46,9 @@ def create_post(
         raise Invalid("Give one alt text per photo.")
     items = {
         m.pk: m
-        for m in MediaItem.objects.select_for_update().filter(pk__in=media_ids, owner=author, post__isnull=True)
+        for m in MediaItem.objects.select_for_update().filter(
+            pk__in=media_ids, owner=author, post__isnull=True
+        )
     }
     if len(items) != len(media_ids):
         raise Invalid("One of these photos isn't available any more. Upload it again.")
@@ -57,7 +61,9 @@ def create_post(
     MediaItem.objects.bulk_update(ordered, ["post", "position", "alt_text"])
     if tags:
         existing = set(Hashtag.objects.filter(name__in=tags).values_list("name", flat=True))
-        Hashtag.objects.bulk_create([Hashtag(name=t) for t in tags if t not in existing], ignore_conflicts=True)
+        Hashtag.objects.bulk_create(
+            [Hashtag(name=t) for t in tags if t not in existing], ignore_conflicts=True
+        )
         post.hashtags.set(Hashtag.objects.filter(name__in=tags))
     if handles:
         post.mentions.set(Account.objects.filter(handle__in=handles, is_active=True))

@@ -14,14 +14,18 @@ def add_invalid(form: forms.Form, exc: Invalid) -> None:
 
 
 class SignUpForm(forms.Form):
-    email = forms.CharField(label="E-mail", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.CharField(
+        label="E-mail", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     display_name = forms.CharField(label="Name", max_length=DISPLAY_NAME_MAX * 2, required=False)
     handle = forms.CharField(
         label="Handle",
         required=False,
         max_length=HANDLE_MAX * 4,
         help_text="Up to 30 letters a-z, digits, full stops and underscores.",
-        widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "username", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "none", "autocomplete": "username", "spellcheck": "false"}
+        ),
     )
     password = forms.CharField(
         label="Password", max_length=256, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
@@ -30,12 +34,16 @@ class SignUpForm(forms.Form):
 
 class ProfileForm(forms.Form):
     display_name = forms.CharField(label="Name", max_length=DISPLAY_NAME_MAX * 2, required=False)
-    bio = forms.CharField(label="Bio", max_length=BIO_MAX * 2, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    bio = forms.CharField(
+        label="Bio", max_length=BIO_MAX * 2, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     link = forms.CharField(label="Link", max_length=LINK_MAX * 2, required=False, widget=forms.URLInput())
     is_private = forms.BooleanField(
         label="Private account", required=False, help_text="Only you see your posts until follows arrive."
     )
-    avatar = forms.FileField(label="Profile photo", required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+    avatar = forms.FileField(
+        label="Profile photo", required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*"})
+    )
     remove_avatar = forms.BooleanField(label="Remove profile photo", required=False)
 
 
@@ -77,7 +85,9 @@ class ComposeForm(forms.Form):
                 max_length=ALT_TEXT_MAX * 2,
                 required=False,
                 initial=item.alt_text,
-                widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Describe this photo for people who can't see it"}),
+                widget=forms.Textarea(
+                    attrs={"rows": 2, "placeholder": "Describe this photo for people who can't see it"}
+                ),
             )
             self.fields[f"order_{item.pk}"] = forms.IntegerField(
                 label=f"Position of photo {number}", min_value=1, max_value=len(items), initial=number

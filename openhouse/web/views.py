@@ -129,7 +129,10 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
                     is_private=data["is_private"],
                 )
                 media.replace_avatar(
-                    actor=account, account=account, upload=data["avatar"] or None, remove=data["remove_avatar"]
+                    actor=account,
+                    account=account,
+                    upload=data["avatar"] or None,
+                    remove=data["remove_avatar"],
                 )
         except Invalid as exc:
             account.refresh_from_db()
@@ -179,7 +182,9 @@ def compose(request: HttpRequest) -> HttpResponse:
             add_invalid(form, exc)
         else:
             return redirect("post", post_id=post.pk)
-    return render(request, "web/compose.html", {"form": form, "items": items}, status=400 if form.errors else 200)
+    return render(
+        request, "web/compose.html", {"form": form, "items": items}, status=400 if form.errors else 200
+    )
 
 
 @require_GET

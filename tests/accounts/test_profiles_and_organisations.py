@@ -40,7 +40,9 @@ def test_avatar_is_square_and_clean(client, member_of_public, media_root):
     assert member_of_public.avatar_key in response.content.decode()
 
 
-def test_replacing_an_avatar_removes_the_old_files(client, member_of_public, media_root, django_capture_on_commit_callbacks):
+def test_replacing_an_avatar_removes_the_old_files(
+    client, member_of_public, media_root, django_capture_on_commit_callbacks
+):
     client.force_login(member_of_public)
     with django_capture_on_commit_callbacks(execute=True):
         _edit(client, avatar=upload(jpeg_bytes((400, 400), (255, 0, 0))))
@@ -83,7 +85,9 @@ def test_bio_of_exactly_150_characters_is_kept(client, member_of_public):
 
 def test_nobody_edits_someone_elses_profile(member_of_public, outsider):
     with pytest.raises(NotAllowed):
-        services.update_profile(actor=outsider, account=member_of_public, display_name="x", bio="", link="", is_private=False)
+        services.update_profile(
+            actor=outsider, account=member_of_public, display_name="x", bio="", link="", is_private=False
+        )
 
 
 def test_only_staff_verify_and_only_organisations_can_be_verified(organisation, member_of_public, outsider):

@@ -35,7 +35,8 @@ def test_production_hashes_passwords_with_argon2():
 
 def test_weak_password_is_refused_with_the_reason(client):
     response = client.post(
-        reverse("signup"), {"handle": "ada", "email": "ada@example.org", "password": "password", "display_name": ""}
+        reverse("signup"),
+        {"handle": "ada", "email": "ada@example.org", "password": "password", "display_name": ""},
     )
     assert "This password is too short" in text(response) or "too common" in text(response)
     assert not Account.objects.exists()
@@ -50,7 +51,9 @@ def test_log_in_with_handle_or_email_in_any_case(client, member_of_public, login
 
 def test_unknown_account_and_wrong_password_look_the_same(client, member_of_public):
     unknown = client.post(reverse("login"), {"username": "nobody.here", "password": PASSWORD})
-    wrong = client.post(reverse("login"), {"username": member_of_public.handle, "password": "wrong " + PASSWORD})
+    wrong = client.post(
+        reverse("login"), {"username": member_of_public.handle, "password": "wrong " + PASSWORD}
+    )
     assert unknown.status_code == wrong.status_code == 200
 
     def message(r):
@@ -70,7 +73,9 @@ def test_log_out_is_a_post(client, member_of_public):
 def test_login_throttle_per_account_fires_even_from_rotating_addresses(client, member_of_public):
     for n in range(10):
         r = client.post(
-            reverse("login"), {"username": member_of_public.handle, "password": "nope"}, REMOTE_ADDR=f"10.0.0.{n}"
+            reverse("login"),
+            {"username": member_of_public.handle, "password": "nope"},
+            REMOTE_ADDR=f"10.0.0.{n}",
         )
         assert r.status_code == 200
     blocked = client.post(
@@ -82,7 +87,9 @@ def test_login_throttle_per_account_fires_even_from_rotating_addresses(client, m
 
 def test_login_throttle_per_address_ignores_spoofed_forwarded_for(client):
     for n in range(30):
-        client.post(reverse("login"), {"username": f"user{n}", "password": "x"}, HTTP_X_FORWARDED_FOR=f"1.2.3.{n}")
+        client.post(
+            reverse("login"), {"username": f"user{n}", "password": "x"}, HTTP_X_FORWARDED_FOR=f"1.2.3.{n}"
+        )
     r = client.post(reverse("login"), {"username": "user99", "password": "x"}, HTTP_X_FORWARDED_FOR="9.9.9.9")
     assert r.status_code == 429
 

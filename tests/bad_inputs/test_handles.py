@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from openhouse.accounts.models import Account
-from tests.conftest import text, PASSWORD
+from tests.conftest import PASSWORD, text
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def _sign_up(client, handle, email="new@example.org"):
 @pytest.mark.parametrize(
     ("handle", "message"),
     [
-        ("mi5оfficial", "U+043E (CYRILLIC SMALL LETTER O) is not allowed"),  # Cyrillic o
+        ("mi5\u043efficial", "U+043E (CYRILLIC SMALL LETTER O) is not allowed"),  # a Cyrillic o
         ("mi5\u202eofficial", "U+202E"),
         ("mi5\u200bofficial", "U+200B"),
         ("a" * 31, "at most 30 characters; this one has 31"),

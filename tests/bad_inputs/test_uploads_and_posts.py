@@ -10,7 +10,7 @@ from PIL import Image
 
 from openhouse.media.models import MediaItem
 from openhouse.posts.models import Post
-from tests.conftest import text, jpeg_bytes, stored_files, upload
+from tests.conftest import jpeg_bytes, stored_files, text, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,12 @@ def _png_claiming(width: int, height: int) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _animated_gif() -> bytes:
@@ -33,13 +38,25 @@ def _animated_gif() -> bytes:
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>'
 
 BAD_FILES = {
-    "text renamed .jpg": (b"Dear diary, this is not a photo." * 10, "photo.jpg", "This file isn't a photo openhouse can read"),
+    "text renamed .jpg": (
+        b"Dear diary, this is not a photo." * 10,
+        "photo.jpg",
+        "This file isn't a photo openhouse can read",
+    ),
     "truncated JPEG": (jpeg_bytes((1200, 900))[:4000], "cut.jpg", "cut off or damaged"),
-    "PNG declaring 60,000 x 60,000": (_png_claiming(60_000, 60_000), "bomb.png", "60,000 pixels wide; the limit is 10,000"),
+    "PNG declaring 60,000 x 60,000": (
+        _png_claiming(60_000, 60_000),
+        "bomb.png",
+        "60,000 pixels wide; the limit is 10,000",
+    ),
     "zero-byte file": (b"", "empty.jpg", "This file is empty"),
     "SVG with script": (SVG, "logo.svg", "This file isn't a photo openhouse can read"),
     "animated GIF": (_animated_gif(), "funny.gif", "GIFs aren't supported"),
-    "PNG of too many megapixels": (_png_claiming(9_000, 9_000), "big.png", "81.0 megapixels; the limit is 50"),
+    "PNG of too many megapixels": (
+        _png_claiming(9_000, 9_000),
+        "big.png",
+        "81.0 megapixels; the limit is 50",
+    ),
 }
 
 
@@ -66,7 +83,10 @@ def test_31_megabyte_file_is_refused_without_being_decoded(client, member_of_pub
 def test_request_bigger_than_a_full_carousel_is_refused_before_reading(client, member_of_public, settings):
     client.force_login(member_of_public)
     response = client.generic(
-        "POST", reverse("new-post"), b"x", CONTENT_TYPE="multipart/form-data; boundary=x",
+        "POST",
+        reverse("new-post"),
+        b"x",
+        CONTENT_TYPE="multipart/form-data; boundary=x",
         CONTENT_LENGTH=str(settings.REQUEST_MAX_BYTES + 1),
     )
     assert response.status_code == 413

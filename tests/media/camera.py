@@ -56,9 +56,7 @@ def _ifd(entries: list, start: int, next_ifd: int = 0) -> tuple[bytes, bytes]:
 
 
 def _size(entries: list) -> int:
-    return 2 + 12 * len(entries) + 4 + sum(
-        (len(v) + len(v) % 2) for _, _, _, v in entries if len(v) > 4
-    )
+    return 2 + 12 * len(entries) + 4 + sum((len(v) + len(v) % 2) for _, _, _, v in entries if len(v) > 4)
 
 
 def exif_block(thumbnail: bytes) -> bytes:
@@ -85,12 +83,20 @@ def exif_block(thumbnail: bytes) -> bytes:
     ifd0_at = 8
     exif_at = ifd0_at + _size(base0)
     gps_at = exif_at + _size(exif_entries)
-    ifd1_entries_proto = [_entry(0x0201, LONG, 0), _entry(0x0202, LONG, len(thumbnail)), _entry(0x0103, SHORT, 6)]
+    ifd1_entries_proto = [
+        _entry(0x0201, LONG, 0),
+        _entry(0x0202, LONG, len(thumbnail)),
+        _entry(0x0103, SHORT, 6),
+    ]
     ifd1_at = gps_at + _size(gps_entries)
     thumb_at = ifd1_at + _size(ifd1_entries_proto)
     ifd0_entries = [e for e in base0 if e[0] not in (0x8769, 0x8825)]
     ifd0_entries += [_entry(0x8769, LONG, exif_at), _entry(0x8825, LONG, gps_at)]
-    ifd1_entries = [_entry(0x0201, LONG, thumb_at), _entry(0x0202, LONG, len(thumbnail)), _entry(0x0103, SHORT, 6)]
+    ifd1_entries = [
+        _entry(0x0201, LONG, thumb_at),
+        _entry(0x0202, LONG, len(thumbnail)),
+        _entry(0x0103, SHORT, 6),
+    ]
     parts = [b"II*\x00" + struct.pack("<I", ifd0_at)]
     for entries, at, nxt in (
         (ifd0_entries, ifd0_at, ifd1_at),
@@ -111,12 +117,11 @@ def xmp_packet() -> bytes:
         b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
         b'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:exif="http://ns.adobe.com/exif/1.0/" '
         b'exif:GPSLatitude="51,29.243N"><dc:creator>' + CANARIES["xmp"] + b"</dc:creator>"
-        b"</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>"
+        b'</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
     )
 
 
 def photo_pixels(size=(1600, 1200)) -> Image.Image:
-    w, h = size
     gradient = Image.linear_gradient("L").resize(size)
     noise = Image.effect_noise(size, 40)
     return Image.merge("RGB", (gradient, noise, gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT)))
@@ -127,7 +132,12 @@ def camera_jpeg(size=(1600, 1200)) -> bytes:
     photo_pixels((160, 120)).save(thumb, "JPEG", quality=70, comment=CANARIES["thumbnail"])
     out = io.BytesIO()
     photo_pixels(size).save(
-        out, "JPEG", quality=90, exif=exif_block(thumb.getvalue()), xmp=xmp_packet(), comment=CANARIES["comment"]
+        out,
+        "JPEG",
+        quality=90,
+        exif=exif_block(thumb.getvalue()),
+        xmp=xmp_packet(),
+        comment=CANARIES["comment"],
     )
     return out.getvalue()
 

@@ -22,7 +22,10 @@ def _assert_clean(path) -> None:
         assert marker not in data, f"{marker!r} found in {path.name}"
     image = Image.open(path)
     assert not image.getexif(), path.name
-    assert not {"exif", "xmp", "comment", "icc_profile", "XML:com.adobe.xmp"} & set(image.info), (path.name, image.info.keys())
+    assert not {"exif", "xmp", "comment", "icc_profile", "XML:com.adobe.xmp"} & set(image.info), (
+        path.name,
+        image.info.keys(),
+    )
     if path.suffix == ".jpg":
         assert data.count(b"\xff\xd8\xff") == 1, f"an embedded JPEG (thumbnail) is inside {path.name}"
 
@@ -80,8 +83,12 @@ def test_heic_from_a_phone_is_accepted(member_of_public, media_root):
 
     buf = io.BytesIO()
     pillow_heif.from_pillow(Image.new("RGB", (640, 480), (20, 160, 90))).save(buf, format="HEIF", quality=80)
-    item = services.store_photo(owner=member_of_public, upload=upload(buf.getvalue(), "IMG_0001.HEIC", "image/heic"))
-    assert Image.open(media_root / f"{item.prefix}/w640.jpg").getpixel((10, 10)) == pytest.approx((20, 160, 90), abs=12)
+    item = services.store_photo(
+        owner=member_of_public, upload=upload(buf.getvalue(), "IMG_0001.HEIC", "image/heic")
+    )
+    assert Image.open(media_root / f"{item.prefix}/w640.jpg").getpixel((10, 10)) == pytest.approx(
+        (20, 160, 90), abs=12
+    )
 
 
 def test_client_file_name_never_becomes_a_path(member_of_public, media_root):
@@ -99,7 +106,9 @@ def test_one_bad_photo_among_several_stores_nothing(member_of_public, media_root
     assert stored_files(media_root) == []
 
 
-def test_unattached_uploads_are_discarded_after_a_day(member_of_public, media_root, django_capture_on_commit_callbacks):
+def test_unattached_uploads_are_discarded_after_a_day(
+    member_of_public, media_root, django_capture_on_commit_callbacks
+):
     import time_machine
     from django.utils import timezone
 

@@ -20,7 +20,9 @@ def _photos(owner, count=3):
 
 
 def _post(author, count=3, caption="Hello", **kwargs):
-    return services.create_post(author=author, media_ids=[m.pk for m in _photos(author, count)], caption=caption, **kwargs)
+    return services.create_post(
+        author=author, media_ids=[m.pk for m in _photos(author, count)], caption=caption, **kwargs
+    )
 
 
 def test_carousel_keeps_the_chosen_order_and_alt_texts(client, member_of_public):
@@ -82,7 +84,9 @@ def test_attached_media_cannot_be_reused(member_of_public):
         services.create_post(author=member_of_public, media_ids=[post.media.get().pk])
 
 
-def test_deleting_a_post_deletes_its_files(client, member_of_public, media_root, django_capture_on_commit_callbacks):
+def test_deleting_a_post_deletes_its_files(
+    client, member_of_public, media_root, django_capture_on_commit_callbacks
+):
     post = _post(member_of_public, 2)
     assert len(stored_files(media_root)) == 12
     client.force_login(member_of_public)
@@ -131,7 +135,9 @@ def test_unknown_and_hidden_posts_give_the_same_page(client, member_of_public):
 
 
 @pytest.mark.parametrize("count", [1, 6])
-def test_profile_grid_query_count_does_not_grow_with_posts(client, member_of_public, django_assert_num_queries, count):
+def test_profile_grid_query_count_does_not_grow_with_posts(
+    client, member_of_public, django_assert_num_queries, count
+):
     for _ in range(count):
         _post(member_of_public, 2)
     with django_assert_num_queries(4):  # account, post count, posts, their media
@@ -140,7 +146,9 @@ def test_profile_grid_query_count_does_not_grow_with_posts(client, member_of_pub
 
 
 @pytest.mark.parametrize("count", [1, 6])
-def test_home_query_count_does_not_grow_with_posts(client, member_of_public, django_assert_num_queries, count):
+def test_home_query_count_does_not_grow_with_posts(
+    client, member_of_public, django_assert_num_queries, count
+):
     for _ in range(count):
         _post(member_of_public, 2)
     with django_assert_num_queries(2):  # posts with authors, their media
@@ -149,7 +157,9 @@ def test_home_query_count_does_not_grow_with_posts(client, member_of_public, dja
 
 
 @pytest.mark.parametrize("count", [1, 10])
-def test_post_page_query_count_does_not_grow_with_photos(client, member_of_public, django_assert_num_queries, count):
+def test_post_page_query_count_does_not_grow_with_photos(
+    client, member_of_public, django_assert_num_queries, count
+):
     post = _post(member_of_public, count)
     with django_assert_num_queries(3):  # access check, post with author, media
         response = client.get(reverse("post", args=[post.pk]))

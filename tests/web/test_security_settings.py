@@ -23,7 +23,12 @@ def _openhouse(*args, env_extra=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENHOUSE_", "DJANGO_"))}
     env |= PRODUCTION_ENV | (env_extra or {})
     return subprocess.run(
-        [sys.executable, "-m", "openhouse.cli", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "openhouse.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -34,7 +39,9 @@ def test_check_deploy_is_clean_with_production_settings():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = _openhouse("manage", "check", env_extra={"OPENHOUSE_SECRET_KEY": "", "OPENHOUSE_DATABASE_URL": "sqlite:///x"})
+    result = _openhouse(
+        "manage", "check", env_extra={"OPENHOUSE_SECRET_KEY": "", "OPENHOUSE_DATABASE_URL": "sqlite:///x"}
+    )
     assert result.returncode != 0
     assert "Set OPENHOUSE_SECRET_KEY" in result.stderr
 
@@ -49,7 +56,11 @@ def test_secret_key_can_come_from_a_file(tmp_path):
     secret = tmp_path / "key"
     secret.write_text("file-secret-" + "y" * 50)
     result = _openhouse(
-        "manage", "check", "--deploy", "--fail-level", "WARNING",
+        "manage",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         env_extra={"OPENHOUSE_SECRET_KEY": "", "OPENHOUSE_SECRET_KEY_FILE": str(secret)},
     )
     env_has_both = result.returncode != 0 and "not both" in result.stderr
@@ -57,7 +68,9 @@ def test_secret_key_can_come_from_a_file(tmp_path):
 
 
 def test_readme_documents_every_openhouse_variable():
-    settings_text = (ROOT / "openhouse" / "settings.py").read_text() + (ROOT / "openhouse" / "cli.py").read_text()
+    settings_text = (ROOT / "openhouse" / "settings.py").read_text() + (
+        ROOT / "openhouse" / "cli.py"
+    ).read_text()
     readme = (ROOT / "README.md").read_text()
     variables = set(re.findall(r"OPENHOUSE_[A-Z0-9_]+", settings_text)) - {"OPENHOUSE_SECRET_KEY_FILE"}
     variables = {v.removesuffix("_FILE") for v in variables}

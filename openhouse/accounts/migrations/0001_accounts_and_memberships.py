@@ -8,65 +8,149 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Account',
+            name="Account",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('handle', models.CharField(max_length=30, unique=True)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('display_name', models.CharField(blank=True, max_length=64)),
-                ('bio', models.CharField(blank=True, max_length=150)),
-                ('link', models.URLField(blank=True)),
-                ('avatar_key', models.CharField(blank=True, editable=False, max_length=80)),
-                ('is_private', models.BooleanField(default=False, help_text="Only approved followers see a private account's posts.")),
-                ('is_organisation', models.BooleanField(default=False)),
-                ('is_verified', models.BooleanField(default=False, help_text='Verified organisations show a badge wherever their handle shows.')),
-                ('is_staff', models.BooleanField(default=False)),
-                ('is_active', models.BooleanField(default=True)),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("handle", models.CharField(max_length=30, unique=True)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("display_name", models.CharField(blank=True, max_length=64)),
+                ("bio", models.CharField(blank=True, max_length=150)),
+                ("link", models.URLField(blank=True)),
+                ("avatar_key", models.CharField(blank=True, editable=False, max_length=80)),
+                (
+                    "is_private",
+                    models.BooleanField(
+                        default=False, help_text="Only approved followers see a private account's posts."
+                    ),
+                ),
+                ("is_organisation", models.BooleanField(default=False)),
+                (
+                    "is_verified",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Verified organisations show a badge wherever their handle shows.",
+                    ),
+                ),
+                ("is_staff", models.BooleanField(default=False)),
+                ("is_active", models.BooleanField(default=True)),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('admin', 'Admin'), ('author', 'Author'), ('reviewer', 'Reviewer')], max_length=16)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('member', models.ForeignKey(limit_choices_to={'is_organisation': False}, on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(limit_choices_to={'is_organisation': True}, on_delete=django.db.models.deletion.CASCADE, related_name='team', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("admin", "Admin"), ("author", "Author"), ("reviewer", "Reviewer")],
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        limit_choices_to={"is_organisation": False},
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        limit_choices_to={"is_organisation": True},
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="team",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('handle', django.db.models.functions.text.Lower('handle'))), name='account_handle_lowercase'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("handle", django.db.models.functions.text.Lower("handle"))),
+                name="account_handle_lowercase",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(('is_organisation', False), ('is_verified', True), _negated=True), name='account_only_organisations_verified'),
+            model_name="account",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("is_organisation", False), ("is_verified", True), _negated=True),
+                name="account_only_organisations_verified",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='account',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), condition=models.Q(('email', ''), _negated=True), name='account_email_unique_ci'),
+            model_name="account",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"),
+                condition=models.Q(("email", ""), _negated=True),
+                name="account_email_unique_ci",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('organisation', 'member', 'role'), name='membership_unique_role'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "member", "role"), name="membership_unique_role"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('organisation', models.F('member')), _negated=True), name='membership_not_self'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("organisation", models.F("member")), _negated=True),
+                name="membership_not_self",
+            ),
         ),
     ]

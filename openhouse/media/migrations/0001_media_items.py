@@ -2,39 +2,78 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import openhouse.core.ids
 from django.conf import settings
 from django.db import migrations, models
 
+import openhouse.core.ids
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('posts', '0001_posts_and_hashtags'),
+        ("posts", "0001_posts_and_hashtags"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MediaItem',
+            name="MediaItem",
             fields=[
-                ('id', models.BigIntegerField(default=openhouse.core.ids.new_id, editable=False, primary_key=True, serialize=False)),
-                ('key', models.CharField(editable=False, max_length=40, unique=True)),
-                ('position', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('alt_text', models.CharField(blank=True, max_length=1500)),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
-                ('renditions', models.JSONField(default=dict)),
-                ('placeholder', models.TextField(blank=True, help_text='A tiny blurred image as a data: URI.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='uploads', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='media', to='posts.post')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        default=openhouse.core.ids.new_id, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("key", models.CharField(editable=False, max_length=40, unique=True)),
+                ("position", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("alt_text", models.CharField(blank=True, max_length=1500)),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
+                ("renditions", models.JSONField(default=dict)),
+                (
+                    "placeholder",
+                    models.TextField(blank=True, help_text="A tiny blurred image as a data: URI."),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="uploads",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="media",
+                        to="posts.post",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['owner', 'created_at'], name='media_owner_created')],
-                'constraints': [models.UniqueConstraint(fields=('post', 'position'), name='media_unique_position_in_post'), models.CheckConstraint(condition=models.Q(models.Q(('position__isnull', True), ('post__isnull', True)), models.Q(('position__isnull', False), ('post__isnull', False)), _connector='OR'), name='media_attached_has_position'), models.CheckConstraint(condition=models.Q(('position__lt', 10)), name='media_at_most_ten_per_post')],
+                "indexes": [models.Index(fields=["owner", "created_at"], name="media_owner_created")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("post", "position"), name="media_unique_position_in_post"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("position__isnull", True), ("post__isnull", True)),
+                            models.Q(("position__isnull", False), ("post__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="media_attached_has_position",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("position__lt", 10)), name="media_at_most_ten_per_post"
+                    ),
+                ],
             },
         ),
     ]

@@ -4,13 +4,13 @@ import django.db.models.deletion
 import django.db.models.functions.text
 import django.db.models.lookups
 import django.utils.timezone
-import openhouse.core.ids
 from django.conf import settings
 from django.db import migrations, models
 
+import openhouse.core.ids
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,25 +19,54 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Hashtag',
+            name="Hashtag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigIntegerField(default=openhouse.core.ids.new_id, editable=False, primary_key=True, serialize=False)),
-                ('caption', models.TextField(blank=True, max_length=2200)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='posts', to=settings.AUTH_USER_MODEL)),
-                ('hashtags', models.ManyToManyField(blank=True, related_name='posts', to='posts.hashtag')),
-                ('mentions', models.ManyToManyField(blank=True, related_name='mentioned_in', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        default=openhouse.core.ids.new_id, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("caption", models.TextField(blank=True, max_length=2200)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="posts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("hashtags", models.ManyToManyField(blank=True, related_name="posts", to="posts.hashtag")),
+                (
+                    "mentions",
+                    models.ManyToManyField(
+                        blank=True, related_name="mentioned_in", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['author', '-id'], name='post_author_newest')],
-                'constraints': [models.CheckConstraint(condition=django.db.models.lookups.LessThanOrEqual(django.db.models.functions.text.Length('caption'), 2200), name='post_caption_max_length')],
+                "indexes": [models.Index(fields=["author", "-id"], name="post_author_newest")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=django.db.models.lookups.LessThanOrEqual(
+                            django.db.models.functions.text.Length("caption"), 2200
+                        ),
+                        name="post_caption_max_length",
+                    )
+                ],
             },
         ),
     ]

@@ -59,7 +59,13 @@ def lobby_looking_up(seed: int) -> Image.Image:
         for n in range(4):
             px = cx + side * (520 + n * 90)
             py = 300 + n * 380
-            d.rounded_rectangle([px - 150, py, px + 150, py + 300], radius=120, fill=(228, 222, 210), outline=(150, 140, 125), width=6)
+            d.rounded_rectangle(
+                [px - 150, py, px + 150, py + 300],
+                radius=120,
+                fill=(228, 222, 210),
+                outline=(150, 140, 125),
+                width=6,
+            )
             d.rounded_rectangle([px - 90, py + 70, px + 90, py + 200], radius=60, fill=(60, 70, 86))
     return img.filter(ImageFilter.GaussianBlur(1.2))
 
@@ -73,10 +79,10 @@ def landscape(seed: int, palette: tuple) -> Image.Image:
     for layer in range(4):
         base = h * (0.5 + layer * 0.12)
         shade = tuple(max(0, c - 35 * layer) for c in palette[3])
-        pts = [(0, h)]
-        for x in range(0, w + 80, 80):
-            pts.append((x, base - rng.randint(0, 140) + 40 * math.sin(x / 200 + layer)))
-        pts.append((w, h))
+        ridge = [
+            (x, base - rng.randint(0, 140) + 40 * math.sin(x / 200 + layer)) for x in range(0, w + 80, 80)
+        ]
+        pts = [(0, h), *ridge, (w, h)]
         d.polygon(pts, fill=shade)
     return img.filter(ImageFilter.GaussianBlur(0.8))
 
@@ -88,7 +94,12 @@ def archive_box(seed: int) -> Image.Image:
     d = ImageDraw.Draw(img)
     for _ in range(7):
         x, y = rng.randint(60, 700), rng.randint(60, 700)
-        d.rectangle([x, y, x + rng.randint(260, 420), y + rng.randint(180, 380)], fill=(238, 230, 208), outline=(140, 120, 90), width=4)
+        d.rectangle(
+            [x, y, x + rng.randint(260, 420), y + rng.randint(180, 380)],
+            fill=(238, 230, 208),
+            outline=(140, 120, 90),
+            width=4,
+        )
         for line in range(6):
             d.line([(x + 24, y + 36 + line * 26), (x + 200, y + 36 + line * 26)], fill=(90, 80, 70), width=3)
     d.rectangle([420, 520, 780, 600], fill=(150, 30, 30))
@@ -104,7 +115,9 @@ class Command(BaseCommand):
             created = not Account.objects.filter(handle=ORG).exists()
             if created:
                 self._content()
-            admin = Account.objects.filter(handle=ADMIN).first() or Account.objects.create_superuser(ADMIN, "")
+            admin = Account.objects.filter(handle=ADMIN).first() or Account.objects.create_superuser(
+                ADMIN, ""
+            )
             admin.set_password(password)
             admin.save(update_fields=["password"])
             for handle, _, _ in PEOPLE:
@@ -136,24 +149,53 @@ class Command(BaseCommand):
         people = []
         for handle, name, bio in PEOPLE:
             person = accounts.sign_up(
-                handle=handle, email=f"{handle.replace('.', '_')}@example.org", password=secrets.token_urlsafe(16),
+                handle=handle,
+                email=f"{handle.replace('.', '_')}@example.org",
+                password=secrets.token_urlsafe(16),
                 display_name=name,
             )
-            accounts.update_profile(actor=person, account=person, display_name=name, bio=bio, link="", is_private=False)
+            accounts.update_profile(
+                actor=person, account=person, display_name=name, bio=bio, link="", is_private=False
+            )
             people.append(person)
         Membership.objects.create(organisation=org, member=people[2], role=Membership.Role.AUTHOR)
-        self._post(people[0], [landscape(1, ((250, 170, 120), (255, 225, 190), (255, 245, 220), (90, 70, 90)))],
-                   "Golden hour on the ridge after a week of rain. #landscape #goldenhour", ["Hills in layers under an orange evening sky"])
-        self._post(people[1], [landscape(2, ((40, 60, 110), (120, 150, 200), (240, 240, 255), (30, 50, 60)))],
-                   "Blue hour, cold fingers, worth it. #walks", ["Dark hills under a deep blue sky with a pale moon"])
-        self._post(museum, [archive_box(3), landscape(4, ((200, 200, 190), (240, 236, 220), (255, 255, 240), (120, 110, 90)))],
-                   "New in the reading room: letters from 1952, catalogued at last. Late opening on Thursday. #archives",
-                   ["Yellowed letters spread on a table with a red ribbon", "A pale landscape print from the collection"])
-        self._post(people[2], [archive_box(5)], "Boxes, boxes, boxes. Guess the decade. #archives",
-                   ["Stacked archive papers in manila folders"])
+        self._post(
+            people[0],
+            [landscape(1, ((250, 170, 120), (255, 225, 190), (255, 245, 220), (90, 70, 90)))],
+            "Golden hour on the ridge after a week of rain. #landscape #goldenhour",
+            ["Hills in layers under an orange evening sky"],
+        )
+        self._post(
+            people[1],
+            [landscape(2, ((40, 60, 110), (120, 150, 200), (240, 240, 255), (30, 50, 60)))],
+            "Blue hour, cold fingers, worth it. #walks",
+            ["Dark hills under a deep blue sky with a pale moon"],
+        )
+        self._post(
+            museum,
+            [
+                archive_box(3),
+                landscape(4, ((200, 200, 190), (240, 236, 220), (255, 255, 240), (120, 110, 90))),
+            ],
+            "New in the reading room: letters from 1952, catalogued at last. Late opening on Thursday. #archives",
+            [
+                "Yellowed letters spread on a table with a red ribbon",
+                "A pale landscape print from the collection",
+            ],
+        )
+        self._post(
+            people[2],
+            [archive_box(5)],
+            "Boxes, boxes, boxes. Guess the decade. #archives",
+            ["Stacked archive papers in manila folders"],
+        )
         self._post(
             org,
-            [lobby_looking_up(7), lobby_looking_up(8), landscape(9, ((90, 130, 190), (200, 220, 240), (255, 255, 255), (60, 70, 90)))],
+            [
+                lobby_looking_up(7),
+                lobby_looking_up(8),
+                landscape(9, ((90, 130, 190), (200, 220, 240), (255, 255, 255), (60, 70, 90))),
+            ],
             "Hello, openhouse. This is the view from our headquarters lobby if you stand still and look up: "
             "glass, steel and the rounded pods where a lot of quiet work happens. Good security means looking at "
             "things from every angle, and we'll show you what we can. Questions welcome; secrets stay behind the pods. "
@@ -166,6 +208,5 @@ class Command(BaseCommand):
         )
 
     def _post(self, author: Account, images: list[Image.Image], caption: str, alts: list[str]) -> None:
-        owner = author if not author.is_organisation else author
-        items = media.store_photos(owner=owner, uploads=[_jpeg(i) for i in images], alt_texts=alts)
+        items = media.store_photos(owner=author, uploads=[_jpeg(i) for i in images], alt_texts=alts)
         posts.create_post(author=author, media_ids=[i.pk for i in items], caption=caption)
