@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "openhouse.accounts",
     "openhouse.media",
     "openhouse.posts",
+    "openhouse.social",
+    "openhouse.feeds",
     "openhouse.web",
 ]
 
@@ -255,6 +257,9 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+
+#: Accounts with more followers than this are merged into feeds at read time instead of fanned out on write.
+FANOUT_MAX_FOLLOWERS = env_int("OPENHOUSE_FANOUT_MAX_FOLLOWERS", 10_000)
 
 # Upload limits. Django caps neither file sizes nor pixels; openhouse.media enforces these.
 #: Largest accepted photo, in bytes.

@@ -22,6 +22,7 @@ if _redis:
     _base, _, _db = _redis.rstrip("/").rpartition("/")
     _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
     _redis = f"{_base}/{int(_db) - _worker}" if _db.isdigit() else _redis
+REDIS_URL = _redis  # timelines (feeds.store) use the same test database
 CACHES = {"default": cache_from_url(_redis)}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; Argon2 is tested separately
 STORAGES = {

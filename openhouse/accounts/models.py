@@ -42,6 +42,9 @@ class Account(AbstractBaseUser, PermissionsMixin):
     is_verified = models.BooleanField(
         default=False, help_text="Verified organisations show a badge wherever their handle shows."
     )
+    # Denormalised counts shown on the profile; social.services keeps them equal to the Follow rows.
+    followers_count = models.PositiveIntegerField(default=0, editable=False)
+    following_count = models.PositiveIntegerField(default=0, editable=False)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -104,3 +107,59 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} is {self.get_role_display()} of {self.organisation}"
+
+
+class Follow(models.Model):
+    """`follower` follows `followee`. Requests to private accounts wait with accepted=False."""
+
+    follower = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="following_links")
+    followee = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="follower_links")
+    accepted = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followee"], name="follow_once"),
+            models.CheckConstraint(condition=~models.Q(follower=models.F("followee")), name="follow_not_self"),
+        ]
+        indexes = [
+            models.Index(fields=["followee", "accepted", "-id"], name="follow_followee_newest"),
+            models.Index(fields=["follower", "accepted", "-id"], name="follow_follower_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.follower} follows {self.followee}" + ("" if self.accepted else " (requested)")
+
+
+class Block(models.Model):
+    """`blocker` blocked `blocked`: neither sees, follows or answers the other."""
+
+    blocker = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once"),
+            models.CheckConstraint(condition=~models.Q(blocker=models.F("blocked")), name="block_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker} blocked {self.blocked}"
+
+
+class Mute(models.Model):
+    """`muter` no longer sees `muted` in feeds and notifications; `muted` is not told."""
+
+    muter = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="mutes_made")
+    muted = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="mutes_received")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["muter", "muted"], name="mute_once"),
+            models.CheckConstraint(condition=~models.Q(muter=models.F("muted")), name="mute_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.muter} muted {self.muted}"

@@ -28,6 +28,10 @@ class Post(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     hashtags = models.ManyToManyField(Hashtag, blank=True, related_name="posts")
     mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="mentioned_in")
+    # Settled counts; recent likes and comments may still wait as CountDelta rows (see social.services).
+    likes_count = models.PositiveIntegerField(default=0, editable=False)
+    comments_count = models.PositiveIntegerField(default=0, editable=False)
+    comments_enabled = models.BooleanField(default=True)
 
     class Meta:
         indexes = [models.Index(fields=["author", "-id"], name="post_author_newest")]

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from openhouse.accounts.models import Account
+from openhouse.core.deferred import enqueue_after_commit
 from openhouse.core.errors import Invalid, NotAllowed
 from openhouse.core.text import clean_text
 from openhouse.media.models import MediaItem
@@ -67,6 +68,7 @@ def create_post(
         post.hashtags.set(Hashtag.objects.filter(name__in=tags))
     if handles:
         post.mentions.set(Account.objects.filter(handle__in=handles, is_active=True))
+    enqueue_after_commit("openhouse.feeds.tasks.fan_out", post_id=post.pk)
     return post
 
 

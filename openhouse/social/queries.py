@@ -1,0 +1,155 @@
+"""Reads for social pages, each a fixed number of queries whatever the number of items."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+
+from openhouse.accounts.models import Account, Block, Follow
+from openhouse.posts.access import Viewer
+from openhouse.posts.models import Post
+from openhouse.social.models import Comment, Like, Notification
+from openhouse.social.services import pending_counts
+
+PAGE = 50
+
+
+@dataclass(frozen=True)
+class PostStats:
+    likes: int
+    comments: int
+    liked: bool
+
+
+def post_stats(*, viewer: Viewer, posts: list[Post]) -> dict[int, PostStats]:
+    """Exact counts (settled plus pending) and whether the viewer liked each post: two queries."""
+    ids = [p.pk for p in posts]
+    pending = pending_counts(ids)
+    liked: set[int] = set()
+    if viewer.is_authenticated and ids:
+        liked = set(Like.objects.filter(account_id=viewer.pk, post_id__in=ids).values_list("post_id", flat=True))
+    out = {}
+    for p in posts:
+        dl, dc = pending.get(p.pk, (0, 0))
+        out[p.pk] = PostStats(likes=p.likes_count + dl, comments=p.comments_count + dc, liked=p.pk in liked)
+    return out
+
+
+def _hidden_authors(viewer: Viewer) -> QuerySet:
+    """Accounts whose comments this viewer does not see: blocked either way, or inactive."""
+    if not viewer.is_authenticated:
+        return Account.objects.filter(is_active=False).values("pk")
+    return Account.objects.filter(
+        Q(is_active=False)
+        | Q(pk__in=Block.objects.filter(blocker_id=viewer.pk).values("blocked_id"))
+        | Q(pk__in=Block.objects.filter(blocked_id=viewer.pk).values("blocker_id"))
+    ).values("pk")
+
+
+def comments_for(*, viewer: Viewer, post: Post) -> list[Comment]:
+    """Top-level comments, pinned first then oldest first, each with its replies: two queries."""
+    hidden = _hidden_authors(viewer)
+    replies = Comment.objects.exclude(author__in=hidden).select_related("author").order_by("id")
+    return list(
+        Comment.objects.filter(post=post, parent__isnull=True)
+        .exclude(author__in=hidden)
+        .select_related("author")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+        .order_by(F("pinned_at").asc(nulls_last=True), "id")[:PAGE]
+    )
+
+
+def liked_by(*, post: Post, before: int | None = None) -> list[Account]:
+    likes = Like.objects.filter(post=post).select_related("account").order_by("-id")
+    if before is not None:
+        likes = likes.filter(pk__lt=before)
+    return [like.account for like in likes[:PAGE]]
+
+
+def followers(*, account: Account) -> list[Account]:
+    links = Follow.objects.filter(followee=account, accepted=True).select_related("follower").order_by("-id")
+    return [link.follower for link in links[:PAGE]]
+
+
+def following(*, account: Account) -> list[Account]:
+    links = Follow.objects.filter(follower=account, accepted=True).select_related("followee").order_by("-id")
+    return [link.followee for link in links[:PAGE]]
+
+
+def follow_requests(*, account: Account) -> list[Account]:
+    links = Follow.objects.filter(followee=account, accepted=False).select_related("follower").order_by("-id")
+    return [link.follower for link in links[:PAGE]]
+
+
+@dataclass(frozen=True)
+class Relationship:
+    following: bool
+    requested: bool
+    followed_by: bool
+    blocking: bool
+    muting: bool
+
+
+def relationship(*, viewer: Account, account: Account) -> Relationship:
+    links = {
+        (f, a)
+        for f, a in Follow.objects.filter(
+            Q(follower=viewer, followee=account) | Q(follower=account, followee=viewer)
+        ).values_list("follower_id", "accepted")
+    }
+    return Relationship(
+        following=(viewer.pk, True) in links,
+        requested=(viewer.pk, False) in links,
+        followed_by=(account.pk, True) in links,
+        blocking=Block.objects.filter(blocker=viewer, blocked=account).exists(),
+        muting=account.mutes_received.filter(muter=viewer).exists(),
+    )
+
+
+@dataclass(frozen=True)
+class NotificationGroup:
+    kind: str
+    verb: str
+    actor: Account
+    others: int
+    post: Post | None
+    comment: Comment | None
+    unread: bool
+    newest_id: int
+
+
+def notification_groups(*, viewer: Account, limit: int = 30) -> list[NotificationGroup]:
+    """Likes of one post are one line ("ada and 1,203 others liked your post"); the rest one line each.
+
+    Three queries: the groups, the newest notification of each, and their actors and posts.
+    """
+    base = Notification.objects.filter(recipient=viewer).exclude(actor__in=_hidden_authors(viewer))
+    groups = list(
+        base.values("kind", "post_id")
+        .filter(kind=Notification.Kind.LIKE)
+        .annotate(n=Count("id"), newest=Max("id"), unread=Count("id", filter=Q(read_at__isnull=True)))
+        .order_by("-newest")[:limit]
+    )
+    singles = list(base.exclude(kind=Notification.Kind.LIKE).order_by("-id").values_list("id", flat=True)[:limit])
+    counts = {g["newest"]: g for g in groups}
+    ids = sorted([*counts, *singles], reverse=True)[:limit]
+    rows = Notification.objects.filter(pk__in=ids).select_related("actor", "post", "comment").order_by("-id")
+    out = []
+    for n in rows:
+        g = counts.get(n.pk)
+        out.append(
+            NotificationGroup(
+                kind=n.kind,
+                verb=n.get_kind_display(),
+                actor=n.actor,
+                others=(g["n"] - 1) if g else 0,
+                post=n.post,
+                comment=n.comment,
+                unread=bool(g["unread"]) if g else n.read_at is None,
+                newest_id=n.pk,
+            )
+        )
+    return out
+
+
+def unread_count(*, viewer: Account) -> int:
+    return Notification.objects.filter(recipient=viewer, read_at__isnull=True).count()

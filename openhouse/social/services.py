@@ -1,0 +1,269 @@
+"""Write verbs between people: follow, block, mute, like, comment, and the notifications they send.
+
+Counters people see (followers, likes, comments) change in the same transaction as the rows behind them,
+so they always equal the truth; likes and comments go through insert-only CountDelta rows (see the model).
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from openhouse.accounts.models import Account, Block, Follow, Mute
+from openhouse.core.deferred import enqueue_after_commit
+from openhouse.core.errors import Invalid, NotAllowed, NotFound
+from openhouse.core.text import clean_text
+from openhouse.posts import captions
+from openhouse.posts.access import blocked_between, viewable_post
+from openhouse.posts.models import Post
+from openhouse.social.models import COMMENT_MAX, PINNED_MAX, Comment, CountDelta, Like, Notification
+
+Kind = Notification.Kind
+
+
+def _notify(*, recipient_id: int, actor: Account, kind: str, post: Post | None = None, comment=None) -> None:
+    """Record a notification unless it would reach oneself or someone who muted or blocked the actor."""
+    if recipient_id == actor.pk:
+        return
+    if Mute.objects.filter(muter_id=recipient_id, muted_id=actor.pk).exists():
+        return
+    Notification.objects.create(recipient_id=recipient_id, actor=actor, kind=kind, post=post, comment=comment)
+
+
+def _adjust_follow_counts(*, follower_id: int, followee_id: int, by: int) -> None:
+    Account.objects.filter(pk=followee_id).update(followers_count=F("followers_count") + by)
+    Account.objects.filter(pk=follower_id).update(following_count=F("following_count") + by)
+
+
+# Follows --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def follow(*, actor: Account, target: Account) -> Follow:
+    """Follow `target`, or ask to when it is private. Following twice changes nothing."""
+    if actor.pk == target.pk:
+        raise Invalid("You can't follow yourself.")
+    if not target.is_active or blocked_between(actor.pk, target.pk):
+        raise NotFound()
+    existing = Follow.objects.filter(follower=actor, followee=target).first()
+    if existing is not None:
+        return existing
+    link = Follow(follower=actor, followee=target, accepted=not target.is_private)
+    try:
+        with transaction.atomic():
+            link.save()
+    except IntegrityError:  # a concurrent identical request won
+        return Follow.objects.get(follower=actor, followee=target)
+    if link.accepted:
+        _adjust_follow_counts(follower_id=actor.pk, followee_id=target.pk, by=1)
+        enqueue_after_commit("openhouse.feeds.tasks.backfill", follower_id=actor.pk, followee_id=target.pk)
+    _notify(recipient_id=target.pk, actor=actor, kind=Kind.FOLLOW if link.accepted else Kind.FOLLOW_REQUEST)
+    return link
+
+
+def _remove_follow(link: Follow) -> None:
+    link.delete()
+    if link.accepted:
+        _adjust_follow_counts(follower_id=link.follower_id, followee_id=link.followee_id, by=-1)
+        enqueue_after_commit("openhouse.feeds.tasks.forget", follower_id=link.follower_id, followee_id=link.followee_id)
+
+
+@transaction.atomic
+def unfollow(*, actor: Account, target: Account) -> None:
+    """Stop following (or withdraw a request). Their posts leave the home feed at once."""
+    link = Follow.objects.select_for_update().filter(follower=actor, followee=target).first()
+    if link is not None:
+        _remove_follow(link)
+
+
+@transaction.atomic
+def answer_follow_request(*, actor: Account, requester: Account, approve: bool) -> None:
+    """The private account approves or declines a pending request."""
+    link = Follow.objects.select_for_update().filter(follower=requester, followee=actor, accepted=False).first()
+    if link is None:
+        raise NotFound("That request isn't waiting any more.")
+    if not approve:
+        link.delete()
+        return
+    link.accepted = True
+    link.save(update_fields=["accepted"])
+    _adjust_follow_counts(follower_id=requester.pk, followee_id=actor.pk, by=1)
+    enqueue_after_commit("openhouse.feeds.tasks.backfill", follower_id=requester.pk, followee_id=actor.pk)
+    Notification.objects.filter(recipient=actor, actor=requester, kind=Kind.FOLLOW_REQUEST).delete()
+    _notify(recipient_id=actor.pk, actor=requester, kind=Kind.FOLLOW)
+
+
+# Blocks and mutes -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def block(*, actor: Account, target: Account) -> None:
+    """Block `target`: follows both ways end, and neither sees, follows, likes or answers the other."""
+    if actor.pk == target.pk:
+        raise Invalid("You can't block yourself.")
+    Block.objects.get_or_create(blocker=actor, blocked=target)
+    for link in Follow.objects.select_for_update().filter(
+        Q(follower=actor, followee=target) | Q(follower=target, followee=actor)
+    ):
+        _remove_follow(link)
+
+
+@transaction.atomic
+def unblock(*, actor: Account, target: Account) -> None:
+    Block.objects.filter(blocker=actor, blocked=target).delete()
+
+
+@transaction.atomic
+def mute(*, actor: Account, target: Account) -> None:
+    if actor.pk == target.pk:
+        raise Invalid("You can't mute yourself.")
+    Mute.objects.get_or_create(muter=actor, muted=target)
+
+
+@transaction.atomic
+def unmute(*, actor: Account, target: Account) -> None:
+    Mute.objects.filter(muter=actor, muted=target).delete()
+
+
+# Likes ---------------------------------------------------------------------------------------------------
+
+
+def _tally(post_id: int, *, likes: int = 0, comments: int = 0) -> None:
+    CountDelta.objects.create(post_id=post_id, likes=likes, comments=comments)
+    enqueue_after_commit("openhouse.social.tasks.fold_counts", post_id=post_id)
+
+
+@transaction.atomic
+def like_post(*, actor: Account, post_id: int | str) -> bool:
+    """Like a post the actor can see. Returns False when it was already liked (nothing changes)."""
+    post = viewable_post(viewer=actor, post_id=post_id)
+    try:
+        with transaction.atomic():
+            Like.objects.create(post=post, account=actor)
+    except IntegrityError:
+        return False
+    _tally(post.pk, likes=1)
+    _notify(recipient_id=post.author_id, actor=actor, kind=Kind.LIKE, post=post)
+    return True
+
+
+@transaction.atomic
+def unlike_post(*, actor: Account, post_id: int | str) -> bool:
+    post = viewable_post(viewer=actor, post_id=post_id)
+    deleted, _ = Like.objects.filter(post=post, account=actor).delete()
+    if deleted:
+        _tally(post.pk, likes=-1)
+        Notification.objects.filter(recipient_id=post.author_id, actor=actor, kind=Kind.LIKE, post=post).delete()
+    return bool(deleted)
+
+
+def fold_counts(*, post_id: int) -> None:
+    """Move pending deltas of one post into its row. Safe to run concurrently and repeatedly."""
+    with transaction.atomic():
+        rows = list(
+            CountDelta.objects.select_for_update(skip_locked=True)
+            .filter(post_id=post_id)
+            .values_list("pk", "likes", "comments")[:10_000]
+        )
+        if not rows:
+            return
+        likes = sum(r[1] for r in rows)
+        comments = sum(r[2] for r in rows)
+        Post.objects.filter(pk=post_id).update(
+            likes_count=F("likes_count") + likes, comments_count=F("comments_count") + comments
+        )
+        CountDelta.objects.filter(pk__in=[r[0] for r in rows]).delete()
+
+
+def fold_all_counts() -> int:
+    """The sweeper: fold every post with pending deltas. Returns how many posts it folded."""
+    post_ids = list(CountDelta.objects.values_list("post_id", flat=True).distinct()[:1000])
+    for post_id in post_ids:
+        fold_counts(post_id=post_id)
+    return len(post_ids)
+
+
+def pending_counts(post_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Deltas not yet folded, by post: (likes, comments). One query for a whole page of posts."""
+    rows = (
+        CountDelta.objects.filter(post_id__in=post_ids)
+        .values("post_id")
+        .annotate(likes=Sum("likes"), comments=Sum("comments"))
+    )
+    return {r["post_id"]: (r["likes"], r["comments"]) for r in rows}
+
+
+# Comments ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_comment(*, actor: Account, post_id: int | str, body: str, parent_id: int | None = None) -> Comment:
+    """Comment on a visible post, or reply to one of its top-level comments."""
+    post = viewable_post(viewer=actor, post_id=post_id)
+    if not post.comments_enabled:
+        raise NotAllowed("Comments are turned off for this post.")
+    text = clean_text(body, field="body", label="A comment", limit=COMMENT_MAX, multiline=True)
+    if not text:
+        raise Invalid("Write something first.", field="body")
+    parent = None
+    if parent_id is not None:
+        parent = Comment.objects.filter(pk=parent_id, post=post).first()
+        if parent is None:
+            raise NotFound("That comment isn't there any more.")
+        if parent.parent_id is not None:
+            parent = parent.parent  # replies are one level deep: answer the thread
+        if blocked_between(actor.pk, parent.author_id):
+            raise NotFound("That comment isn't there any more.")
+    comment = Comment.objects.create(post=post, author=actor, parent=parent, body=text)
+    _tally(post.pk, comments=1)
+    _notify(recipient_id=post.author_id, actor=actor, kind=Kind.COMMENT, post=post, comment=comment)
+    if parent is not None and parent.author_id != post.author_id:
+        _notify(recipient_id=parent.author_id, actor=actor, kind=Kind.REPLY, post=post, comment=comment)
+    handles = captions.mentions(text)[:20]
+    for mentioned in Account.objects.filter(handle__in=handles, is_active=True).exclude(
+        pk__in=[post.author_id, parent.author_id if parent else 0]
+    ):
+        _notify(recipient_id=mentioned.pk, actor=actor, kind=Kind.MENTION, post=post, comment=comment)
+    return comment
+
+
+@transaction.atomic
+def delete_comment(*, actor: Account, comment: Comment) -> None:
+    """The comment's author or the post's owner deletes it, with its replies."""
+    if actor.pk not in (comment.author_id, comment.post.author_id):
+        raise NotAllowed("You can only delete your own comments, or comments on your posts.")
+    removed = 1 + comment.replies.count()
+    comment.delete()
+    _tally(comment.post_id, comments=-removed)
+
+
+@transaction.atomic
+def set_pinned(*, actor: Account, comment: Comment, pinned: bool) -> None:
+    """The post's owner pins up to three top-level comments."""
+    if actor.pk != comment.post.author_id:
+        raise NotAllowed("Only the post's owner pins comments.")
+    if comment.parent_id is not None:
+        raise Invalid("Replies can't be pinned; pin the comment they answer.")
+    if pinned and comment.pinned_at is None:
+        Post.objects.select_for_update().filter(pk=comment.post_id).first()  # serialise pinning per post
+        if Comment.objects.filter(post_id=comment.post_id, pinned_at__isnull=False).count() >= PINNED_MAX:
+            raise Invalid(f"Up to {PINNED_MAX} comments can be pinned. Unpin one first.")
+        comment.pinned_at = timezone.now()
+    elif not pinned:
+        comment.pinned_at = None
+    comment.save(update_fields=["pinned_at"])
+
+
+@transaction.atomic
+def set_comments_enabled(*, actor: Account, post: Post, enabled: bool) -> None:
+    if actor.pk != post.author_id:
+        raise NotAllowed("Only the post's owner can turn comments on or off.")
+    post.comments_enabled = enabled
+    post.save(update_fields=["comments_enabled"])
+
+
+# Notifications -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mark_notifications_read(*, actor: Account) -> int:
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
