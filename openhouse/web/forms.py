@@ -39,7 +39,7 @@ class ProfileForm(forms.Form):
     )
     link = forms.CharField(label="Link", max_length=LINK_MAX * 2, required=False, widget=forms.URLInput())
     is_private = forms.BooleanField(
-        label="Private account", required=False, help_text="Only you see your posts until follows arrive."
+        label="Private account", required=False, help_text="Only people you approve see your posts."
     )
     avatar = forms.FileField(
         label="Profile photo", required=False, widget=forms.ClearableFileInput(attrs={"accept": "image/*"})

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from openhouse.web import views
+from openhouse.web import social_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -29,6 +29,21 @@ urlpatterns = [
     path("new/compose/", views.compose, name="compose"),
     path("p/<str:post_id>/", views.post_detail, name="post"),
     path("p/<str:post_id>/delete/", views.delete_post, name="delete-post"),
+    re_path(r"^p/(?P<post_id>[0-9]{1,19})/(?P<action>like|unlike)/$", social_views.like, name="like"),
+    path("p/<str:post_id>/likes/", social_views.liked_by, name="liked-by"),
+    path("p/<str:post_id>/comments/", social_views.comment, name="comment"),
+    path("p/<str:post_id>/comments/switch/", social_views.comments_switch, name="comments-switch"),
+    re_path(
+        r"^c/(?P<comment_id>[0-9]{1,19})/(?P<action>delete|pin|unpin)/$", social_views.comment_action, name="comment-action"
+    ),
+    path("notifications/", social_views.notifications, name="notifications"),
+    path("notifications/read/", social_views.notifications_read, name="notifications-read"),
+    path("accounts/requests/", social_views.follow_requests, name="follow-requests"),
+    re_path(
+        r"^accounts/requests/(?P<handle>[A-Za-z0-9._]{1,30})/(?P<answer>approve|decline)/$",
+        social_views.answer_request,
+        name="answer-request",
+    ),
     path("tags/<str:name>/", views.hashtag, name="hashtag"),
     re_path(
         r"^media/(?P<kind>[ma])/(?P<shard>[A-Za-z0-9_-]{2})/(?P<key>[A-Za-z0-9_-]{20,40})/"
@@ -37,4 +52,12 @@ urlpatterns = [
         name="media-file",
     ),
     re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/$", views.profile, name="profile"),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/(?P<which>followers|following)/$", social_views.people, name="people"
+    ),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/(?P<action>follow|unfollow|block|unblock|mute|unmute)/$",
+        social_views.relationship_action,
+        name="relationship",
+    ),
 ]

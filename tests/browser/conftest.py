@@ -8,6 +8,11 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 
 
+def pytest_configure(config):
+    # Known to pytest-xdist; declared here too so `-p no:xdist` runs pass --strict-markers.
+    config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker")
+
+
 @pytest.fixture(scope="module")
 def _async_unsafe_allowed() -> Iterator[None]:
     """Playwright's sync API keeps an event loop in this thread, so Django's ORM would refuse to run in it.

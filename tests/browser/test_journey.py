@@ -11,7 +11,8 @@ from openhouse.media import services as media
 from openhouse.posts import services as posts
 from tests.conftest import PASSWORD, jpeg_bytes, person, upload
 
-pytestmark = pytest.mark.browser
+# One worker runs the whole module under `pytest -n 2 --dist loadgroup`, so chromium starts once.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -131,6 +132,9 @@ def test_sign_up_fill_profile_share_a_carousel_and_find_it_again(
     tag = page.get_by_role("link", name="#testing")
     expect(tag).to_have_attribute("href", "/tags/testing/")
     expect(page.get_by_role("button", name="Delete post")).to_be_visible()
+    # On a wide screen the author heads the column beside the photos.
+    head, media_box = page.locator(".post-head").bounding_box(), carousel.bounding_box()
+    assert head and media_box and head["x"] >= media_box["x"] + media_box["width"]
 
     # 5. The profile now has one tile, showing the first photo; it opens the post.
     page.get_by_role("link", name="Your profile").click()
@@ -174,11 +178,13 @@ def test_swipe_arrows_and_keys_move_through_a_carousel_on_a_phone(browser_allowe
     )
     expect(count).to_have_text("1 / 3")
     expect(prev).to_be_hidden()
+    # On a phone the author comes first, above photos that run the full width of the screen.
+    head, box = page.locator(".post-head").bounding_box(), slides.bounding_box()
+    assert head and box and head["y"] + head["height"] <= box["y"]
+    assert box["x"] == 0 and box["width"] == PHONE["viewport"]["width"]
     expect(next_).to_be_visible()
 
     # A real finger swipe from right to left; the browser's own scroll-snap moves exactly one photo on.
-    box = slides.bounding_box()
-    assert box is not None
     swipe(
         context.new_cdp_session(page),
         x=box["x"] + box["width"] * 0.8,
