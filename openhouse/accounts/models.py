@@ -120,7 +120,9 @@ class Follow(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["follower", "followee"], name="follow_once"),
-            models.CheckConstraint(condition=~models.Q(follower=models.F("followee")), name="follow_not_self"),
+            models.CheckConstraint(
+                condition=~models.Q(follower=models.F("followee")), name="follow_not_self"
+            ),
         ]
         indexes = [
             models.Index(fields=["followee", "accepted", "-id"], name="follow_followee_newest"),

@@ -60,7 +60,9 @@ def backfill(*, follower_id: int, followee_id: int) -> None:
 def forget(*, follower_id: int, followee_id: int) -> None:
     """After an unfollow or block, drop the followee's posts from the follower's stored timeline."""
     recent = list(
-        Post.objects.filter(author_id=followee_id).order_by("-id").values_list("id", flat=True)[: store.TIMELINE_CAP]
+        Post.objects.filter(author_id=followee_id)
+        .order_by("-id")
+        .values_list("id", flat=True)[: store.TIMELINE_CAP]
     )
     store.remove(follower_id, recent)
 
@@ -76,7 +78,9 @@ def home_feed(*, viewer: Account, before: int | None = None, limit: int = 12) ->
         ).values_list("followee_id", flat=True)
     )
     pushed = store.page(viewer.pk, before=before, limit=limit)
-    followed = Exists(Follow.objects.filter(follower=viewer, followee_id=OuterRef("author_id"), accepted=True))
+    followed = Exists(
+        Follow.objects.filter(follower=viewer, followee_id=OuterRef("author_id"), accepted=True)
+    )
     wanted = Q(pk__in=pushed) | Q(author_id__in=big)
     if len(pushed) < limit:
         # Past the capped timeline (or before any fan-out ran): read older posts straight from the follows.

@@ -58,7 +58,8 @@ def add_many(owner_id: int, posts: list[tuple[int, int]]) -> None:
         pipe.execute()
         return
     TimelineEntry.objects.bulk_create(
-        [TimelineEntry(owner_id=owner_id, post_id=pid, author_id=aid) for pid, aid in posts], ignore_conflicts=True
+        [TimelineEntry(owner_id=owner_id, post_id=pid, author_id=aid) for pid, aid in posts],
+        ignore_conflicts=True,
     )
 
 
@@ -87,9 +88,9 @@ def trim(owner_id: int) -> None:
     if uses_redis():
         return
     keep = list(
-        TimelineEntry.objects.filter(owner_id=owner_id).order_by("-post_id").values_list("post_id", flat=True)[
-            TIMELINE_CAP : TIMELINE_CAP + 1
-        ]
+        TimelineEntry.objects.filter(owner_id=owner_id)
+        .order_by("-post_id")
+        .values_list("post_id", flat=True)[TIMELINE_CAP : TIMELINE_CAP + 1]
     )
     if keep:
         TimelineEntry.objects.filter(owner_id=owner_id, post_id__lte=keep[0]).delete()

@@ -20,7 +20,9 @@ def _viewer_id(viewer: Viewer) -> int | None:
 
 
 def blocked_between(a_id: int, b_id: int) -> bool:
-    return Block.objects.filter(Q(blocker_id=a_id, blocked_id=b_id) | Q(blocker_id=b_id, blocked_id=a_id)).exists()
+    return Block.objects.filter(
+        Q(blocker_id=a_id, blocked_id=b_id) | Q(blocker_id=b_id, blocked_id=a_id)
+    ).exists()
 
 
 def follows(*, follower_id: int, followee_id: int) -> bool:
@@ -51,7 +53,11 @@ def _visible_posts_q(viewer_id: int | None) -> Q:
             Q(blocker_id=viewer_id, blocked_id=author_id) | Q(blocker_id=author_id, blocked_id=viewer_id)
         )
     )
-    return Q(author__is_active=True) & (Q(author__is_private=False) | Q(author_id=viewer_id) | followed) & ~blocked
+    return (
+        Q(author__is_active=True)
+        & (Q(author__is_private=False) | Q(author_id=viewer_id) | followed)
+        & ~blocked
+    )
 
 
 def viewable_posts(*, viewer: Viewer) -> QuerySet[Post]:

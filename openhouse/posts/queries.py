@@ -1,10 +1,10 @@
 """Reads of posts tuned for the pages that show them: a fixed number of queries whatever the count."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from openhouse.accounts.models import Account
 from openhouse.media.models import MediaItem
-from openhouse.posts.access import Viewer, can_see_posts_of, viewable_posts
+from openhouse.posts.access import Viewer, viewable_posts
 from openhouse.posts.models import Post
 
 GRID_PAGE = 24
@@ -14,10 +14,13 @@ def with_media(posts: QuerySet[Post]) -> QuerySet[Post]:
     return posts.prefetch_related(Prefetch("media", queryset=MediaItem.objects.order_by("position")))
 
 
+def prefetch_media(posts: list[Post]) -> None:
+    """Load the photos of already-fetched posts in one query."""
+    prefetch_related_objects(posts, Prefetch("media", queryset=MediaItem.objects.order_by("position")))
+
+
 def profile_grid(*, viewer: Viewer, account: Account, before: int | None = None) -> list[Post]:
-    """The newest posts of `account` the viewer may see, older than post id `before`, one grid page."""
-    if not can_see_posts_of(viewer=viewer, account=account):
-        return []
+    """The newest posts of `account` the viewer may see (viewable_posts decides), older than post id `before`."""
     posts = viewable_posts(viewer=viewer).filter(author=account)
     if before is not None:
         posts = posts.filter(pk__lt=before)

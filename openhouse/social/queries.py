@@ -26,7 +26,9 @@ def post_stats(*, viewer: Viewer, posts: list[Post]) -> dict[int, PostStats]:
     pending = pending_counts(ids)
     liked: set[int] = set()
     if viewer.is_authenticated and ids:
-        liked = set(Like.objects.filter(account_id=viewer.pk, post_id__in=ids).values_list("post_id", flat=True))
+        liked = set(
+            Like.objects.filter(account_id=viewer.pk, post_id__in=ids).values_list("post_id", flat=True)
+        )
     out = {}
     for p in posts:
         dl, dc = pending.get(p.pk, (0, 0))
@@ -129,7 +131,9 @@ def notification_groups(*, viewer: Account, limit: int = 30) -> list[Notificatio
         .annotate(n=Count("id"), newest=Max("id"), unread=Count("id", filter=Q(read_at__isnull=True)))
         .order_by("-newest")[:limit]
     )
-    singles = list(base.exclude(kind=Notification.Kind.LIKE).order_by("-id").values_list("id", flat=True)[:limit])
+    singles = list(
+        base.exclude(kind=Notification.Kind.LIKE).order_by("-id").values_list("id", flat=True)[:limit]
+    )
     counts = {g["newest"]: g for g in groups}
     ids = sorted([*counts, *singles], reverse=True)[:limit]
     rows = Notification.objects.filter(pk__in=ids).select_related("actor", "post", "comment").order_by("-id")

@@ -64,7 +64,9 @@ def _remove_follow(link: Follow) -> None:
     link.delete()
     if link.accepted:
         _adjust_follow_counts(follower_id=link.follower_id, followee_id=link.followee_id, by=-1)
-        enqueue_after_commit("openhouse.feeds.tasks.forget", follower_id=link.follower_id, followee_id=link.followee_id)
+        enqueue_after_commit(
+            "openhouse.feeds.tasks.forget", follower_id=link.follower_id, followee_id=link.followee_id
+        )
 
 
 @transaction.atomic
@@ -78,7 +80,9 @@ def unfollow(*, actor: Account, target: Account) -> None:
 @transaction.atomic
 def answer_follow_request(*, actor: Account, requester: Account, approve: bool) -> None:
     """The private account approves or declines a pending request."""
-    link = Follow.objects.select_for_update().filter(follower=requester, followee=actor, accepted=False).first()
+    link = (
+        Follow.objects.select_for_update().filter(follower=requester, followee=actor, accepted=False).first()
+    )
     if link is None:
         raise NotFound("That request isn't waiting any more.")
     if not approve:
@@ -152,7 +156,9 @@ def unlike_post(*, actor: Account, post_id: int | str) -> bool:
     deleted, _ = Like.objects.filter(post=post, account=actor).delete()
     if deleted:
         _tally(post.pk, likes=-1)
-        Notification.objects.filter(recipient_id=post.author_id, actor=actor, kind=Kind.LIKE, post=post).delete()
+        Notification.objects.filter(
+            recipient_id=post.author_id, actor=actor, kind=Kind.LIKE, post=post
+        ).delete()
     return bool(deleted)
 
 

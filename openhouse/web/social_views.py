@@ -49,7 +49,9 @@ def relationship_action(request: HttpRequest, handle: str, action: str) -> HttpR
     except Invalid as exc:
         messages.error(request, exc.message)
     if action == "block":
-        messages.success(request, f"You blocked @{target.handle}. They can't see your posts or find your profile.")
+        messages.success(
+            request, f"You blocked @{target.handle}. They can't see your posts or find your profile."
+        )
         return redirect("home")
     return _back(request, reverse("profile", args=[target.handle]))
 
@@ -65,12 +67,16 @@ def answer_request(request: HttpRequest, handle: str, answer: str) -> HttpRespon
 @login_required
 @require_GET
 def follow_requests(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/people.html", {
-        "title": "Follow requests",
-        "people": queries.follow_requests(account=request.user),
-        "requests": True,
-        "empty": "No one is waiting for an answer.",
-    })
+    return render(
+        request,
+        "web/people.html",
+        {
+            "title": "Follow requests",
+            "people": queries.follow_requests(account=request.user),
+            "requests": True,
+            "empty": "No one is waiting for an answer.",
+        },
+    )
 
 
 @require_GET
@@ -78,7 +84,9 @@ def people(request: HttpRequest, handle: str, which: str) -> HttpResponse:
     account = viewable_account(viewer=request.user, handle=handle)
     if not can_see_posts_of(viewer=request.user, account=account):
         raise NotFound()
-    listing = queries.followers(account=account) if which == "followers" else queries.following(account=account)
+    listing = (
+        queries.followers(account=account) if which == "followers" else queries.following(account=account)
+    )
     title = f"People following @{account.handle}" if which == "followers" else f"@{account.handle} follows"
     return render(request, "web/people.html", {"title": title, "people": listing, "empty": "No one yet."})
 
@@ -101,9 +109,15 @@ def like(request: HttpRequest, post_id: str, action: str) -> HttpResponse:
 @require_GET
 def liked_by(request: HttpRequest, post_id: str) -> HttpResponse:
     post = viewable_post(viewer=request.user, post_id=post_id)
-    return render(request, "web/people.html", {
-        "title": "Likes", "people": queries.liked_by(post=post), "empty": "No likes yet.",
-    })
+    return render(
+        request,
+        "web/people.html",
+        {
+            "title": "Likes",
+            "people": queries.liked_by(post=post),
+            "empty": "No likes yet.",
+        },
+    )
 
 
 @login_required
@@ -159,7 +173,9 @@ def comments_switch(request: HttpRequest, post_id: str) -> HttpResponse:
 @login_required
 @require_GET
 def notifications(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/notifications.html", {"groups": queries.notification_groups(viewer=request.user)})
+    return render(
+        request, "web/notifications.html", {"groups": queries.notification_groups(viewer=request.user)}
+    )
 
 
 @login_required

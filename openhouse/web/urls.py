@@ -34,7 +34,9 @@ urlpatterns = [
     path("p/<str:post_id>/comments/", social_views.comment, name="comment"),
     path("p/<str:post_id>/comments/switch/", social_views.comments_switch, name="comments-switch"),
     re_path(
-        r"^c/(?P<comment_id>[0-9]{1,19})/(?P<action>delete|pin|unpin)/$", social_views.comment_action, name="comment-action"
+        r"^c/(?P<comment_id>[0-9]{1,19})/(?P<action>delete|pin|unpin)/$",
+        social_views.comment_action,
+        name="comment-action",
     ),
     path("notifications/", social_views.notifications, name="notifications"),
     path("notifications/read/", social_views.notifications_read, name="notifications-read"),
@@ -53,7 +55,9 @@ urlpatterns = [
     ),
     re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/$", views.profile, name="profile"),
     re_path(
-        r"^(?P<handle>[A-Za-z0-9._]{1,30})/(?P<which>followers|following)/$", social_views.people, name="people"
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/(?P<which>followers|following)/$",
+        social_views.people,
+        name="people",
     ),
     re_path(
         r"^(?P<handle>[A-Za-z0-9._]{1,30})/(?P<action>follow|unfollow|block|unblock|mute|unmute)/$",

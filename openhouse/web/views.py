@@ -16,12 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from openhouse.accounts import services as accounts
 from openhouse.core import ratelimit
 from openhouse.core.errors import Invalid, NotFound
+from openhouse.feeds.services import home_feed
 from openhouse.media import services as media
 from openhouse.media.access import own_unattached
 from openhouse.posts import queries
 from openhouse.posts import services as posts
 from openhouse.posts.access import can_see_posts_of, viewable_account, viewable_post, viewable_posts
-from openhouse.posts.models import Hashtag
+from openhouse.posts.models import Hashtag, Post
+from openhouse.social import queries as social_queries
 from openhouse.web.forms import ComposeForm, ProfileForm, SignUpForm, UploadForm, add_invalid
 
 FEED_PAGE = 12
@@ -32,16 +34,28 @@ def _before(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 20 else None
 
 
+def _with_stats(request: HttpRequest, posts: list[Post]) -> list[Post]:
+    """Attach each post's exact counts and the viewer's like, for the action bar (two queries)."""
+    stats = social_queries.post_stats(viewer=request.user, posts=posts)
+    for post in posts:
+        post.stats = stats[post.pk]  # type: ignore[attr-defined]
+    return posts
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Newest posts the viewer may see (the follow-based home feed arrives with follows)."""
+    """Signed in: the home feed. Otherwise the newest public posts, with an invitation to join."""
     before = _before(request)
-    posts_qs = viewable_posts(viewer=request.user).select_related("author").order_by("-id")
-    if before is not None:
-        posts_qs = posts_qs.filter(pk__lt=before)
-    page = list(queries.with_media(posts_qs)[:FEED_PAGE])
+    if request.user.is_authenticated:
+        page = home_feed(viewer=request.user, before=before, limit=FEED_PAGE)
+        queries.prefetch_media(page)
+    else:
+        posts_qs = viewable_posts(viewer=request.user).select_related("author").order_by("-id")
+        if before is not None:
+            posts_qs = posts_qs.filter(pk__lt=before)
+        page = list(queries.with_media(posts_qs)[:FEED_PAGE])
     more = page[-1].pk if len(page) == FEED_PAGE else None
-    return render(request, "web/home.html", {"posts": page, "more": more})
+    return render(request, "web/home.html", {"posts": _with_stats(request, page), "more": more})
 
 
 @require_http_methods(["GET", "POST"])
@@ -94,11 +108,15 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
     account = viewable_account(viewer=request.user, handle=handle)
     visible = can_see_posts_of(viewer=request.user, account=account)
     grid = queries.profile_grid(viewer=request.user, account=account, before=_before(request))
+    relation = None
+    if request.user.is_authenticated and request.user.pk != account.pk:
+        relation = social_queries.relationship(viewer=request.user, account=account)
     return render(
         request,
         "web/profile.html",
         {
             "account": account,
+            "relation": relation,
             "grid": grid,
             "posts_visible": visible,
             "post_count": queries.post_count(account=account),
@@ -190,7 +208,9 @@ def compose(request: HttpRequest) -> HttpResponse:
 @require_GET
 def post_detail(request: HttpRequest, post_id: str) -> HttpResponse:
     post = queries.post_with_media(viewable_post(viewer=request.user, post_id=post_id))
-    return render(request, "web/post.html", {"post": post})
+    _with_stats(request, [post])
+    comments = social_queries.comments_for(viewer=request.user, post=post)
+    return render(request, "web/post.html", {"post": post, "comments": comments})
 
 
 @login_required

@@ -57,7 +57,9 @@ def test_private_account_gets_requests_and_decides(member_of_public, outsider):
     assert access.viewable_post(viewer=outsider, post_id=post.pk) == post
     member_of_public.refresh_from_db()
     assert member_of_public.followers_count == 1
-    assert list(Notification.objects.filter(recipient=member_of_public).values_list("kind", flat=True)) == ["follow"]
+    assert list(Notification.objects.filter(recipient=member_of_public).values_list("kind", flat=True)) == [
+        "follow"
+    ]
 
 
 def test_declined_request_leaves_nothing(member_of_public, outsider):

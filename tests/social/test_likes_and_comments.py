@@ -52,7 +52,7 @@ def test_fifty_people_liking_at_once_count_exactly(organisation):
             barrier.wait()
             services.like_post(actor=account, post_id=post.pk)
             services.like_post(actor=account, post_id=post.pk)  # a double tap
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()  # each thread has its own connection; leave none open
@@ -74,7 +74,9 @@ def test_comments_replies_and_counts(member_of_public, outsider, director):
     post = _post(member_of_public, 1)
     first = services.add_comment(actor=outsider, post_id=post.pk, body="How does it feel to be followed?")
     reply = services.add_comment(actor=member_of_public, post_id=post.pk, body="Strange!", parent_id=first.pk)
-    nested = services.add_comment(actor=director, post_id=post.pk, body="@outsider agreed", parent_id=reply.pk)
+    nested = services.add_comment(
+        actor=director, post_id=post.pk, body="@outsider agreed", parent_id=reply.pk
+    )
     assert nested.parent_id == first.pk  # one level: a reply to a reply joins the thread
     thread = queries.comments_for(viewer=outsider, post=post)
     assert [c.pk for c in thread] == [first.pk]
@@ -96,7 +98,9 @@ def test_only_authors_and_post_owners_delete_comments(member_of_public, outsider
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("body", "message"), [("", "Write something"), ("x" * 2201, "at most 2,200"), ("hi\u202e", r"U\+202E")])
+@pytest.mark.parametrize(
+    ("body", "message"), [("", "Write something"), ("x" * 2201, "at most 2,200"), ("hi\u202e", r"U\+202E")]
+)
 def test_bad_comments_are_refused(member_of_public, outsider, body, message):
     post = _post(member_of_public, 1)
     with pytest.raises(Invalid, match=message):

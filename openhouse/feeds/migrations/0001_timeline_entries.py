@@ -6,26 +6,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('posts', '0002_post_counters_and_comment_switch'),
+        ("posts", "0002_post_counters_and_comment_switch"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TimelineEntry',
+            name="TimelineEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='posts.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="posts.post"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['owner', '-post'], name='timeline_newest'), models.Index(fields=['owner', 'author'], name='timeline_by_author')],
-                'constraints': [models.UniqueConstraint(fields=('owner', 'post'), name='timeline_once')],
+                "indexes": [
+                    models.Index(fields=["owner", "-post"], name="timeline_newest"),
+                    models.Index(fields=["owner", "author"], name="timeline_by_author"),
+                ],
+                "constraints": [models.UniqueConstraint(fields=("owner", "post"), name="timeline_once")],
             },
         ),
     ]

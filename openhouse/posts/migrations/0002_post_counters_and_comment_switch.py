@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('posts', '0001_posts_and_hashtags'),
+        ("posts", "0001_posts_and_hashtags"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='post',
-            name='comments_count',
+            model_name="post",
+            name="comments_count",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
         migrations.AddField(
-            model_name='post',
-            name='comments_enabled',
+            model_name="post",
+            name="comments_enabled",
             field=models.BooleanField(default=True),
         ),
         migrations.AddField(
-            model_name='post',
-            name='likes_count',
+            model_name="post",
+            name="likes_count",
             field=models.PositiveIntegerField(default=0, editable=False),
         ),
     ]

@@ -1,7 +1,10 @@
 """Template helpers: captions with links, media URLs. Rendering only; no rules."""
 
+from datetime import datetime
+
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -60,3 +63,15 @@ def compact(number: int) -> str:
     if number < 1_000_000:
         return f"{number / 1000:.0f}K" if number >= 100_000 else f"{number / 1000:.1f}K".replace(".0K", "K")
     return f"{number / 1_000_000:.1f}M".replace(".0M", "M")
+
+
+@register.filter
+def ago(moment: datetime) -> str:
+    """Short relative time as photo apps show it: now, 5m, 2h, 3d, 4w, then the date."""
+    seconds = (timezone.now() - moment).total_seconds()
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            if unit == "w" and seconds >= 52 * 604800:
+                return moment.strftime("%-d %b %Y")
+            return f"{int(seconds // size)}{unit}"
+    return "now"

@@ -18,6 +18,8 @@ from openhouse.accounts import services as accounts
 from openhouse.accounts.models import Account, Membership
 from openhouse.media import services as media
 from openhouse.posts import services as posts
+from openhouse.posts.models import Post
+from openhouse.social import services as social
 
 ORG = "mi5official"
 ADMIN = "siteadmin"
@@ -206,6 +208,40 @@ class Command(BaseCommand):
                 "Blue sky above a city skyline seen from the building",
             ],
         )
+
+        self._conversation(org, museum, people)
+
+    def _conversation(self, org: Account, museum: Account, people: list[Account]) -> None:
+        """People follow, like and comment, so the feed, counts and notifications have something in them."""
+        first = Post.objects.filter(author=org).latest("id")
+        for person in people:
+            social.follow(actor=person, target=org)
+            social.follow(actor=person, target=museum)
+            social.like_post(actor=person, post_id=first.pk)
+        social.follow(actor=people[0], target=people[1])
+        social.follow(actor=people[1], target=people[0])
+        social.follow(actor=org, target=museum)
+        welcome = social.add_comment(
+            actor=people[1], post_id=first.pk, body="So that's what the pods look like from below."
+        )
+        social.add_comment(
+            actor=people[0], post_id=first.pk, body="Spot the pattern in the roof. Is it a code?"
+        )
+        social.add_comment(
+            actor=people[2], post_id=first.pk, body="Looking forward to the archive posts. #archives"
+        )
+        social.add_comment(
+            actor=people[0],
+            post_id=first.pk,
+            body="@tom_walks they look friendlier than I expected",
+            parent_id=welcome.pk,
+        )
+        pinned = social.add_comment(
+            actor=people[2], post_id=first.pk, body="Will there be a Q&A with people who work there?"
+        )
+        social.set_pinned(actor=org, comment=pinned, pinned=True)
+        for post in Post.objects.exclude(author=org)[:3]:
+            social.like_post(actor=people[0], post_id=post.pk)
 
     def _post(self, author: Account, images: list[Image.Image], caption: str, alts: list[str]) -> None:
         items = media.store_photos(owner=author, uploads=[_jpeg(i) for i in images], alt_texts=alts)

@@ -92,7 +92,50 @@
     renumber();
   }
 
+  var HEART = '<svg class="heart-burst" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 20.5s-7.5-4.6-9.2-9.4C1.6 7.6 4 4.5 7.3 4.5c2 0 3.5 1.1 4.7 2.8 1.2-1.7 2.7-2.8 4.7-2.8 3.3 0 5.7 3.1 4.5 6.6-1.7 4.8-9.2 9.4-9.2 9.4z"/></svg>';
+
+  // Likes: the form posts without JavaScript; here it is sent with fetch and the bar updates in place.
+  function sendLike(form, wantLiked) {
+    var button = form.querySelector("button");
+    var liked = button.getAttribute("aria-pressed") === "true";
+    if (wantLiked !== undefined && wantLiked === liked) return Promise.resolve();
+    var action = form.getAttribute("action").replace(/(un)?like\/$/, liked ? "unlike/" : "like/");
+    return fetch(action, {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    }).then(function (r) { return r.ok ? r.json() : Promise.reject(r); }).then(function (data) {
+      button.setAttribute("aria-pressed", data.liked ? "true" : "false");
+      button.classList.toggle("on", data.liked);
+      button.classList.toggle("pop", data.liked);
+      form.setAttribute("action", action.replace(/(un)?like\/$/, data.liked ? "unlike/" : "like/"));
+      var holder = form.closest("article");
+      var count = holder && holder.querySelector("[data-like-count]");
+      if (count) {
+        count.textContent = data.likes.toLocaleString("en-GB");
+        count.nextSibling.textContent = data.likes === 1 ? " like" : " likes";
+      }
+    }).catch(function () { form.submit(); });
+  }
+
+  function likes() {
+    document.querySelectorAll("form[data-like]").forEach(function (form) {
+      form.addEventListener("submit", function (e) { e.preventDefault(); sendLike(form); });
+      var article = form.closest("article");
+      var media = article && article.querySelector(".carousel");
+      if (!media) return;
+      // Double-tap (or double-click) on the photo likes it; it never unlikes.
+      media.addEventListener("dblclick", function (e) {
+        e.preventDefault();
+        media.insertAdjacentHTML("beforeend", HEART);
+        var heart = media.lastElementChild;
+        heart.addEventListener("animationend", function () { heart.remove(); });
+        sendLike(form, true);
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    likes();
     document.querySelectorAll("[data-carousel]").forEach(carousel);
     document.querySelectorAll("[data-upload]").forEach(uploadPreviews);
     document.querySelectorAll("[data-reorder]").forEach(reorder);

@@ -1,0 +1,156 @@
+"""Social pages through the HTTP interface: follow buttons, likes, comments, notifications, blocks."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from openhouse.accounts.models import Follow
+from openhouse.social import services as social
+from openhouse.social.models import Comment, Like
+from tests.conftest import person, text
+from tests.posts.test_publish_and_view import _post
+
+pytestmark = pytest.mark.django_db
+
+
+def test_follow_from_the_profile_page(client, member_of_public, organisation):
+    client.force_login(member_of_public)
+    page = text(client.get(reverse("profile", args=[organisation.handle])))
+    assert ">Follow</button>" in page and "0 followers" in " ".join(page.split()).replace(
+        "<strong>", ""
+    ).replace("</strong>", "")
+    client.post(reverse("relationship", args=[organisation.handle, "follow"]))
+    page = text(client.get(reverse("profile", args=[organisation.handle])))
+    assert ">Following</button>" in page
+    assert Follow.objects.filter(follower=member_of_public, followee=organisation).exists()
+
+
+def test_like_with_and_without_javascript(client, member_of_public, outsider):
+    post = _post(member_of_public, 1)
+    client.force_login(outsider)
+    response = client.post(reverse("like", args=[post.pk, "like"]), HTTP_ACCEPT="application/json")
+    assert json.loads(response.content) == {"liked": True, "likes": 1}
+    back = client.post(reverse("like", args=[post.pk, "unlike"]), {"next": reverse("home")})
+    assert back["Location"] == reverse("home")
+    assert not Like.objects.exists()
+
+
+def test_like_redirect_never_leaves_the_site(client, member_of_public, outsider):
+    post = _post(member_of_public, 1)
+    client.force_login(outsider)
+    response = client.post(reverse("like", args=[post.pk, "like"]), {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("post", args=[post.pk])
+
+
+def test_comment_reply_and_notification_pages(client, member_of_public, outsider):
+    post = _post(member_of_public, 1)
+    client.force_login(outsider)
+    r = client.post(reverse("comment", args=[post.pk]), {"body": "How does a photo keep a secret?"})
+    first = Comment.objects.get()
+    assert r["Location"].endswith(f"#c{first.pk}")
+    client.force_login(member_of_public)
+    client.post(reverse("comment", args=[post.pk]), {"body": "By saying nothing.", "parent": str(first.pk)})
+    page = text(client.get(reverse("post", args=[post.pk])))
+    assert "How does a photo keep a secret?" in page and "By saying nothing." in page
+    assert 'class="replies"' in client.get(reverse("post", args=[post.pk])).content.decode()
+    inbox = text(client.get(reverse("notifications")))
+    assert "commented on your post" in inbox
+    client.force_login(outsider)
+    assert "replied to your comment" in text(client.get(reverse("notifications")))
+
+
+def test_empty_comment_shows_a_sentence(client, member_of_public, outsider):
+    post = _post(member_of_public, 1)
+    client.force_login(outsider)
+    page = text(client.post(reverse("comment", args=[post.pk]), {"body": "   "}, follow=True))
+    assert "Write something first." in page
+    assert not Comment.objects.exists()
+
+
+def test_header_shows_unread_count_and_marking_read_clears_it(client, member_of_public, outsider):
+    post = _post(member_of_public, 1)
+    social.like_post(actor=outsider, post_id=post.pk)
+    client.force_login(member_of_public)
+    assert "data-unread>1<" in client.get(reverse("home")).content.decode()
+    client.post(reverse("notifications-read"))
+    assert "data-unread" not in client.get(reverse("home")).content.decode()
+
+
+def test_blocked_account_gets_404_on_every_page_of_the_blocker(client, member_of_public, outsider):
+    post = _post(member_of_public, 1, caption="#everywhere")
+    social.block(actor=member_of_public, target=outsider)
+    client.force_login(outsider)
+    for url in [
+        reverse("profile", args=[member_of_public.handle]),
+        reverse("post", args=[post.pk]),
+        reverse("liked-by", args=[post.pk]),
+        reverse("people", args=[member_of_public.handle, "followers"]),
+    ]:
+        assert client.get(url).status_code == 404, url
+    for url in [reverse("like", args=[post.pk, "like"]), reverse("comment", args=[post.pk])]:
+        assert client.post(url, {"body": "hi"}).status_code == 404, url
+    assert str(post.pk) not in client.get(reverse("home")).content.decode()
+    assert str(post.pk) not in client.get(reverse("hashtag", args=["everywhere"])).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("count", [2, 8])
+def test_signed_in_home_feed_query_count_is_constant(
+    client, member_of_public, django_assert_num_queries, count
+):
+    from openhouse.feeds.store import uses_redis
+
+    for n in range(count):
+        friend = person(f"friend{n}", f"Friend {n}")
+        social.follow(actor=member_of_public, target=friend)
+        post = _post(friend, 2)
+        social.like_post(actor=member_of_public, post_id=post.pk)
+        social.add_comment(actor=friend, post_id=post.pk, body="first!")
+    client.force_login(member_of_public)
+    # session, user, big followees, [timeline table], posts, media, pending counts, viewer's likes, unread
+    with django_assert_num_queries(8 if uses_redis() else 9):
+        response = client.get(reverse("home"))
+    assert text(response).count('class="card"') == count
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_post_page_query_count_with_comments_is_constant(
+    client, member_of_public, django_assert_num_queries, count
+):
+    post = _post(member_of_public, 2)
+    for n in range(count):
+        fan = person(f"fan{n}", f"Fan {n}")
+        top = social.add_comment(actor=fan, post_id=post.pk, body=f"comment {n}")
+        social.add_comment(actor=member_of_public, post_id=post.pk, body="thanks", parent_id=top.pk)
+    # access, post+author, media, pending counts, comments, replies
+    with django_assert_num_queries(6):
+        response = client.get(reverse("post", args=[post.pk]))
+    assert text(response).count('class="comment"') == 2 * count
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_notifications_query_count_is_constant(client, member_of_public, django_assert_num_queries, count):
+    for n in range(count):
+        fan = person(f"fan{n}", f"Fan {n}")
+        post = _post(member_of_public, 1)
+        social.like_post(actor=fan, post_id=post.pk)
+        social.follow(actor=fan, target=member_of_public)
+    client.force_login(member_of_public)
+    # session, user, like groups, others, the rows with actors/posts/comments, unread count
+    with django_assert_num_queries(6):
+        response = client.get(reverse("notifications"))
+    assert text(response).count("liked your post") == count
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_profile_query_count_signed_in_is_constant(
+    client, member_of_public, outsider, django_assert_num_queries, count
+):
+    for _ in range(count):
+        _post(member_of_public, 2)
+    client.force_login(outsider)
+    # session, user, account, 2 block checks, grid, media, post count, follows, block, mute, unread
+    with django_assert_num_queries(12):
+        response = client.get(reverse("profile", args=[member_of_public.handle]))
+    assert text(response).count('class="tile"') == count
