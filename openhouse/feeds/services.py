@@ -9,7 +9,7 @@ through posts.access and the reader's current follows, so unfollow, block and de
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 
-from openhouse.accounts.models import Account, Follow
+from openhouse.accounts.models import Account, Follow, Mute
 from openhouse.feeds import store
 from openhouse.posts.access import viewable_posts
 from openhouse.posts.models import Post
@@ -85,7 +85,10 @@ def home_feed(*, viewer: Account, before: int | None = None, limit: int = 12) ->
     if len(pushed) < limit:
         # Past the capped timeline (or before any fan-out ran): read older posts straight from the follows.
         wanted |= Q(author_id=viewer.pk) | followed
-    posts = viewable_posts(viewer=viewer).filter(wanted).filter(Q(author_id=viewer.pk) | followed)
+    muted = Exists(Mute.objects.filter(muter=viewer, muted_id=OuterRef("author_id")))
+    posts = (
+        viewable_posts(viewer=viewer).filter(wanted).filter(Q(author_id=viewer.pk) | followed).exclude(muted)
+    )
     if before is not None:
         posts = posts.filter(pk__lt=before)
     return list(posts.select_related("author").order_by("-id")[:limit])

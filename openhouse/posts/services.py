@@ -68,6 +68,7 @@ def create_post(
         post.hashtags.set(Hashtag.objects.filter(name__in=tags))
     if handles:
         post.mentions.set(Account.objects.filter(handle__in=handles, is_active=True))
+        enqueue_after_commit("openhouse.social.tasks.notify_caption_mentions", post_id=post.pk)
     enqueue_after_commit("openhouse.feeds.tasks.fan_out", post_id=post.pk)
     return post
 

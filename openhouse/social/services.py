@@ -270,6 +270,25 @@ def set_comments_enabled(*, actor: Account, post: Post, enabled: bool) -> None:
 # Notifications -------------------------------------------------------------------------------------------
 
 
+def notify_caption_mentions(*, post_id: int) -> int:
+    """Tell the accounts a new post's caption mentions (those who can see it). Returns how many."""
+    post = Post.objects.select_related("author").filter(pk=post_id).first()
+    if post is None:
+        return 0
+    told = 0
+    for mentioned in post.mentions.filter(is_active=True).exclude(pk=post.author_id):
+        try:
+            viewable_post(viewer=mentioned, post_id=post.pk)
+        except NotFound:
+            continue  # a private post mentioning a non-follower, or a block: they are not told
+        if not Notification.objects.filter(
+            recipient=mentioned, kind=Kind.MENTION, post=post, comment=None
+        ).exists():
+            _notify(recipient_id=mentioned.pk, actor=post.author, kind=Kind.MENTION, post=post)
+            told += 1
+    return told
+
+
 @transaction.atomic
 def mark_notifications_read(*, actor: Account) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())

@@ -13,3 +13,8 @@ def fold_counts(post_id: int) -> None:
 @task
 def fold_all_counts() -> int:
     return services.fold_all_counts()
+
+
+@task
+def notify_caption_mentions(post_id: int) -> int:
+    return services.notify_caption_mentions(post_id=post_id)

@@ -84,3 +84,13 @@ def test_feed_query_count_is_constant(member_of_public, django_assert_num_querie
     expected = 2 if store.uses_redis() else 3
     with django_assert_num_queries(expected):
         assert len(feeds.home_feed(viewer=member_of_public)) == count
+
+
+def test_muted_accounts_leave_the_feed_but_stay_followed(member_of_public, outsider):
+    social.follow(actor=member_of_public, target=outsider)
+    post = _post(outsider, 1)
+    assert _feed(member_of_public) == [post.pk]
+    social.mute(actor=member_of_public, target=outsider)
+    assert _feed(member_of_public) == []
+    social.unmute(actor=member_of_public, target=outsider)
+    assert _feed(member_of_public) == [post.pk]

@@ -49,8 +49,8 @@
     update();
   }
 
-  function placeholders() {
-    document.querySelectorAll("img[data-placeholder]").forEach(function (img) {
+  function placeholders(root) {
+    root.querySelectorAll("img[data-placeholder]").forEach(function (img) {
       if (img.complete || !img.dataset.placeholder) return;
       img.style.backgroundImage = "url(" + img.dataset.placeholder + ")";
       img.addEventListener("load", function () { img.style.backgroundImage = ""; }, { once: true });
@@ -117,31 +117,64 @@
     }).catch(function () { form.submit(); });
   }
 
-  function likes() {
-    document.querySelectorAll("form[data-like]").forEach(function (form) {
-      form.addEventListener("submit", function (e) { e.preventDefault(); sendLike(form); });
-      var article = form.closest("article");
-      var media = article && article.querySelector(".carousel");
-      if (!media) return;
-      // Double-tap (or double-click) on the photo likes it; it never unlikes.
-      media.addEventListener("dblclick", function (e) {
-        e.preventDefault();
-        media.insertAdjacentHTML("beforeend", HEART);
-        var heart = media.lastElementChild;
-        heart.addEventListener("animationend", function () { heart.remove(); });
-        sendLike(form, true);
-      });
+  function bindLike(form) {
+    form.addEventListener("submit", function (e) { e.preventDefault(); sendLike(form); });
+    var article = form.closest("article");
+    var media = article && article.querySelector(".carousel");
+    if (!media) return;
+    // Double-tap (or double-click) on the photo likes it; it never unlikes.
+    media.addEventListener("dblclick", function (e) {
+      e.preventDefault();
+      media.insertAdjacentHTML("beforeend", HEART);
+      var heart = media.lastElementChild;
+      heart.addEventListener("animationend", function () { heart.remove(); });
+      sendLike(form, true);
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    likes();
-    document.querySelectorAll("[data-carousel]").forEach(carousel);
-    document.querySelectorAll("[data-upload]").forEach(uploadPreviews);
-    document.querySelectorAll("[data-reorder]").forEach(reorder);
-    document.querySelectorAll("form[data-confirm]").forEach(function (f) {
+  // Everything a fragment of page needs: used for the page and for feed pages appended by infinite scroll.
+  function enhance(root) {
+    root.querySelectorAll("[data-carousel]").forEach(carousel);
+    root.querySelectorAll("form[data-like]").forEach(bindLike);
+    root.querySelectorAll("form[data-confirm]").forEach(function (f) {
       f.addEventListener("submit", function (e) { if (!window.confirm(f.dataset.confirm)) e.preventDefault(); });
     });
-    placeholders();
+    placeholders(root);
+  }
+
+  // Infinite scroll: when the "Older posts" link comes into view, fetch that page and append its cards.
+  function infiniteScroll() {
+    var feed = document.querySelector("[data-feed]");
+    if (!feed || !("IntersectionObserver" in window)) return;
+    var loading = false;
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting || loading) return;
+        var link = entry.target;
+        loading = true;
+        fetch(link.href, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
+          var page = new DOMParser().parseFromString(html, "text/html");
+          var more = link.closest(".more");
+          page.querySelectorAll("[data-feed] > .card").forEach(function (card) {
+            var adopted = document.adoptNode(card);
+            feed.insertBefore(adopted, more);
+            enhance(adopted);
+          });
+          var next = page.querySelector("[data-feed] .more a");
+          observer.unobserve(link);
+          if (next) { link.href = next.getAttribute("href"); observer.observe(link); } else { more.remove(); }
+          loading = false;
+        }).catch(function () { loading = false; });
+      });
+    }, { rootMargin: "600px 0px" });
+    var first = feed.querySelector(".more a");
+    if (first) observer.observe(first);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    enhance(document);
+    document.querySelectorAll("[data-upload]").forEach(uploadPreviews);
+    document.querySelectorAll("[data-reorder]").forEach(reorder);
+    infiniteScroll();
   });
 })();
