@@ -20,7 +20,9 @@ def main() -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium")
         for label, (w, h) in WIDTHS.items():
-            page = browser.new_page(viewport={"width": w, "height": h}, device_scale_factor=2 if label == "phone" else 1)
+            page = browser.new_page(
+                viewport={"width": w, "height": h}, device_scale_factor=2 if label == "phone" else 1
+            )
             page.goto(f"{base}/mi5official/")
             page.screenshot(path=out / f"profile-{label}.png", full_page=True)
             href = page.locator(".grid a").first.get_attribute("href")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from openhouse.web import social_views, views
+from openhouse.web import discovery_views, social_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -46,7 +46,9 @@ urlpatterns = [
         social_views.answer_request,
         name="answer-request",
     ),
-    path("tags/<str:name>/", views.hashtag, name="hashtag"),
+    path("tags/<str:name>/", discovery_views.hashtag, name="hashtag"),
+    path("explore/", discovery_views.explore, name="explore"),
+    path("search/", discovery_views.search, name="search"),
     re_path(
         r"^media/(?P<kind>[ma])/(?P<shard>[A-Za-z0-9_-]{2})/(?P<key>[A-Za-z0-9_-]{20,40})/"
         r"(?P<name>w1080|w640|sq400|s320|s150)\.(?P<ext>webp|jpg)$",

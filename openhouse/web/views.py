@@ -22,7 +22,7 @@ from openhouse.media.access import own_unattached
 from openhouse.posts import queries
 from openhouse.posts import services as posts
 from openhouse.posts.access import can_see_posts_of, viewable_account, viewable_post, viewable_posts
-from openhouse.posts.models import Hashtag, Post
+from openhouse.posts.models import Post
 from openhouse.social import queries as social_queries
 from openhouse.web.forms import ComposeForm, ProfileForm, SignUpForm, UploadForm, add_invalid
 
@@ -220,19 +220,6 @@ def delete_post(request: HttpRequest, post_id: str) -> HttpResponse:
     posts.delete_post(actor=request.user, post=post)
     messages.success(request, "Post deleted.")
     return redirect("profile", handle=request.user.handle)
-
-
-@require_GET
-def hashtag(request: HttpRequest, name: str) -> HttpResponse:
-    tag = Hashtag.objects.filter(name=name.lower()).first()
-    grid = []
-    if tag is not None:
-        grid = list(
-            queries.with_media(viewable_posts(viewer=request.user).filter(hashtags=tag).order_by("-id"))[
-                : queries.GRID_PAGE
-            ]
-        )
-    return render(request, "web/hashtag.html", {"name": name.lower(), "grid": grid})
 
 
 _CONTENT_TYPES = {"webp": "image/webp", "jpg": "image/jpeg"}
