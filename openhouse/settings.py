@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "openhouse.core",
+    "openhouse.audit",
     "openhouse.accounts",
     "openhouse.media",
     "openhouse.posts",

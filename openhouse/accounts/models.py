@@ -165,3 +165,30 @@ class Mute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.muter} muted {self.muted}"
+
+
+ROLE_LABEL_MAX = 40
+
+
+class RoleLabel(models.Model):
+    """A public label an organisation's members may post under ("Surveillance officer"); the list is the
+    organisation's own. The label is all the public learns about who wrote a post or answer."""
+
+    organisation = models.ForeignKey(
+        Account,
+        on_delete=models.CASCADE,
+        related_name="role_labels",
+        limit_choices_to={"is_organisation": True},
+    )
+    name = models.CharField(max_length=ROLE_LABEL_MAX)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="role_label_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

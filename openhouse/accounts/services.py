@@ -106,3 +106,17 @@ def create_organisation(*, handle: str, display_name: str, bio: str = "", link: 
     org.set_unusable_password()
     org.save()
     return org
+
+
+def require_org_role(*, account: Account, organisation: Account, roles: tuple[str, ...]) -> None:
+    """Raise NotAllowed unless `account` holds one of `roles` (Membership.Role values) in `organisation`.
+
+    The one gate every adapter passes through before acting for an organisation. Outsiders get the same
+    sentence as members lacking the role, so the answer reveals nothing about the team.
+    """
+    from openhouse.accounts.models import Membership
+
+    if not (account.is_authenticated and organisation.is_organisation):
+        raise NotAllowed("Only the organisation's team can do that.")
+    if not Membership.objects.filter(organisation=organisation, member=account, role__in=roles).exists():
+        raise NotAllowed("Only the organisation's team can do that.")
