@@ -50,14 +50,6 @@ def team(*, organisation: Account) -> list[TeamMember]:
     return sorted(members.values(), key=lambda m: (not m.is_admin, m.account.handle))
 
 
-def roles_of(*, account: Account, organisation: Account) -> set[str]:
-    if not account.is_authenticated:
-        return set()
-    return set(
-        Membership.objects.filter(organisation=organisation, member=account).values_list("role", flat=True)
-    )
-
-
 def role_labels(*, organisation: Account) -> list[RoleLabel]:
     return list(RoleLabel.objects.filter(organisation=organisation).order_by("position", "name"))
 

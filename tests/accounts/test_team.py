@@ -454,3 +454,27 @@ def test_team_page_query_count_does_not_grow_with_the_team(client, organisation,
         accounts.add_role_label(actor=team_admin, organisation=organisation, name=f"Label {n}")
     assert count() == few
     assert few <= 12
+
+
+def test_services_check_what_forms_usually_catch(organisation, team_admin, officer):
+    with pytest.raises(Invalid, match="Choose roles from"):
+        accounts.set_roles(actor=team_admin, organisation=organisation, member=officer, roles=["owner"])
+    with pytest.raises(Invalid, match="Give the role label a name"):
+        accounts.add_role_label(actor=team_admin, organisation=organisation, name=" \n ")
+    assert not AuditEntry.objects.exists()
+
+
+def test_team_objects_in_urls_belong_to_the_organisation(organisation, team_admin, outsider):
+    from openhouse.accounts import access
+
+    with pytest.raises(NotFound):
+        access.team_member(organisation=organisation, handle=outsider.handle)
+    for bad in ("abc", "9" * 19, "12345"):
+        with pytest.raises(NotFound):
+            access.team_role_label(organisation=organisation, label_id=bad)
+        with pytest.raises(NotFound):
+            access.team_invitation(organisation=organisation, invitation_id=bad)
+    with pytest.raises(NotFound):
+        access.pending_invitation(token="t" * 101)
+    with pytest.raises(NotFound):
+        access.team_organisation(viewer=team_admin, handle="x" * 31)
