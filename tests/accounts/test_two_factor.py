@@ -328,3 +328,12 @@ def test_empty_and_overlong_codes_are_refused_without_a_device_lookup(officer):
         twofactor.verify_code(account=officer, code=" - ")
     with pytest.raises(Invalid, match="too long"):
         twofactor.verify_code(account=officer, code="1" * 33)
+
+
+def test_site_admin_log_in_goes_through_the_code_step(client, officer):
+    officer.is_staff = True
+    officer.save()
+    page = client.get("/admin/login/?next=/admin/")
+    assert page.status_code == 302 and page["Location"] == reverse("login") + "?next=/admin/"
+    client.post("/admin/login/?next=/admin/", {"username": officer.handle, "password": PASSWORD})
+    assert _logged_in_handle(client) is None
