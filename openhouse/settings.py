@@ -175,8 +175,8 @@ else:
 # served media until publication: on local disk outside MEDIA_ROOT, on S3 private objects with no public URL.
 if MEDIA_STORAGE == "local":
     _originals_storage = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": DATA_DIR / "originals", "base_url": None},
+        "BACKEND": "openhouse.media.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": DATA_DIR / "originals"},
     }
 else:
     _originals_storage = {

@@ -38,8 +38,8 @@ def media_root(settings, tmp_path):
             "OPTIONS": {"location": str(root), "base_url": "/media/"},
         },
         "originals": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "originals"), "base_url": None},
+            "BACKEND": "openhouse.media.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "originals")},
         },
     }
     return root
