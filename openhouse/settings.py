@@ -175,6 +175,29 @@ elif MEDIA_STORAGE == "s3":
 else:
     raise ImproperlyConfigured("OPENHOUSE_MEDIA_STORAGE must be 'local' or 's3'.")
 
+# Uploaded originals of draft photos (for the pre-publication report and face blurring) live apart from
+# served media until publication: on local disk outside MEDIA_ROOT, on S3 private objects with no public URL.
+if MEDIA_STORAGE == "local":
+    _originals_storage = {
+        "BACKEND": "openhouse.media.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": DATA_DIR / "originals"},
+    }
+else:
+    _originals_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_media_storage["OPTIONS"],
+            #: S3 bucket for draft photos' uploaded originals; it must not be public. Empty: the media bucket under originals/ (then keep that prefix out of any public bucket policy).
+            "bucket_name": env_str("OPENHOUSE_S3_ORIGINALS_BUCKET", "")
+            or _media_storage["OPTIONS"]["bucket_name"],
+            "location": "originals",
+            "custom_domain": None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "object_parameters": {"CacheControl": "private, no-store"},
+        },
+    }
+
 # Where browsers may load media from, besides this site (the S3 bucket or CDN).
 MEDIA_ORIGINS = [f"https://{d}" for d in [env_str("OPENHOUSE_S3_PUBLIC_DOMAIN", "")] if d]
 
@@ -182,6 +205,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
     "default": _media_storage,
+    "originals": _originals_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
