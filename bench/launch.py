@@ -278,15 +278,11 @@ def migrate(env: dict[str, str]) -> None:
 
 
 def setup_django(env: dict[str, str]) -> None:
-    import logging
-
     os.environ.clear()
     os.environ.update(env)
     import django
 
-    django.setup()
-    # The task backend logs two INFO lines per task whatever OPENHOUSE_LOG_LEVEL says; not in this output.
-    logging.getLogger("django.tasks").setLevel(logging.WARNING)
+    django.setup()  # OPENHOUSE_LOG_LEVEL=WARNING keeps the task backend's INFO lines out of this output
 
 
 # The server ---------------------------------------------------------------------------------------------
