@@ -50,6 +50,13 @@ def team(*, organisation: Account) -> list[TeamMember]:
     return sorted(members.values(), key=lambda m: (not m.is_admin, m.account.handle))
 
 
+def is_member(*, account: Account, organisation: Account) -> bool:
+    """Whether `account` holds any role in `organisation` (to offer a link to the team page, nothing more)."""
+    if not account.is_authenticated:
+        return False
+    return Membership.objects.filter(organisation=organisation, member=account).exists()
+
+
 def role_labels(*, organisation: Account) -> list[RoleLabel]:
     return list(RoleLabel.objects.filter(organisation=organisation).order_by("position", "name"))
 

@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from openhouse.accounts import queries as team_queries
 from openhouse.accounts import services as accounts
 from openhouse.accounts.services import has_two_factor
 from openhouse.core import ratelimit
@@ -123,12 +124,14 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
     relation = None
     if request.user.is_authenticated and request.user.pk != account.pk:
         relation = social_queries.relationship(viewer=request.user, account=account)
+    on_team = account.is_organisation and team_queries.is_member(account=request.user, organisation=account)
     return render(
         request,
         "web/profile.html",
         {
             "account": account,
             "relation": relation,
+            "on_team": on_team,
             "grid": grid,
             "posts_visible": visible,
             "post_count": queries.post_count(account=account),

@@ -103,3 +103,13 @@ def test_verified_member_sees_the_team_without_caching(client, organisation, off
     assert response.status_code == 200
     assert officer.handle in text(response) and reviewer.handle in text(response)
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_organisation_profile_offers_the_team_link_to_members_only(client, organisation, officer, outsider):
+    team = reverse("team", args=[organisation.handle])
+    profile = reverse("profile", args=[organisation.handle])
+    assert team not in text(client.get(profile))
+    client.force_login(outsider)
+    assert team not in text(client.get(profile))
+    client.force_login(officer)
+    assert team in text(client.get(profile))
