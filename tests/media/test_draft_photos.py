@@ -307,3 +307,15 @@ def test_blurring_a_stale_copy_of_a_photo_is_refused_and_leaves_no_files(officer
         services.set_blur(actor=officer, item=stale, regions=[])
     assert stored_files(media_root) == files
     assert Original.objects.get().blur_regions == [{"x": 0, "y": 0, "w": 50, "h": 50}]
+
+
+def test_a_deactivated_team_member_may_not_blur(organisation, reviewer):
+    from openhouse.media.access import may_edit_photo
+
+    [item] = services.store_draft_photos(owner=organisation, uploads=[upload(camera_jpeg((300, 200)))])
+    assert may_edit_photo(actor=reviewer, item=item)
+    reviewer.is_active = False
+    reviewer.save()
+    assert not may_edit_photo(actor=reviewer, item=item)
+    with pytest.raises(NotFound):
+        services.set_blur(actor=reviewer, item=item, regions=[])
