@@ -53,9 +53,10 @@ lint: install
 	$(BIN)/lint-imports
 	$(BIN)/openhouse manage check
 
-## make bench: the photo pipeline (bench.media), then the launch-day load (bench.launch; BENCH_SCALE=small for a quick run)
+## make bench: the photo pipeline (bench.media), the pre-publication report (bench.report), then the launch-day load (bench.launch; BENCH_SCALE=small for a quick run)
 bench: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.media
+	$(BIN)/python -m bench.report
 	$(BIN)/python -m bench.launch
 
 ## make screenshots: profile and post pages at phone and desktop widths, into ./screenshots

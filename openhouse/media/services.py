@@ -328,7 +328,7 @@ def _check_regions(regions: object, original: Original) -> list[images.Box]:
     return boxes
 
 
-def set_blur(*, actor: Account, item: MediaItem, regions: list[dict[str, int]]) -> MediaItem:
+def set_blur(*, actor: Account, item: MediaItem, regions: list[dict[str, Any]]) -> MediaItem:
     """Remake every rendition of a draft photo from its original with `regions` blurred; [] removes blur.
 
     `regions` are {x, y, w, h} in the upright pixels of the uploaded photo (the report's face boxes can be
