@@ -64,7 +64,12 @@ def test_pending_questions_are_seen_by_their_asker_only(client, session, member_
 
 
 def test_live_poll_answers_204_while_nothing_changed_and_json_when_it_did(
-    client, session, member_of_public, reviewer, officer, django_assert_num_queries,
+    client,
+    session,
+    member_of_public,
+    reviewer,
+    officer,
+    django_assert_num_queries,
     django_capture_on_commit_callbacks,
 ):
     url = reverse("qa-live", args=[session.pk])
@@ -113,7 +118,9 @@ def test_session_page_queries_do_not_grow_with_answers(
 
 def test_asking_through_the_page(client, session, member_of_public):
     client.force_login(member_of_public)
-    response = client.post(reverse("qa-ask", args=[session.pk]), {"body": "What is the canteen like?"}, follow=True)
+    response = client.post(
+        reverse("qa-ask", args=[session.pk]), {"body": "What is the canteen like?"}, follow=True
+    )
     assert "will appear here once a moderator has read it" in text(response)
     assert Question.objects.get().body == "What is the canteen like?"
 
@@ -121,7 +128,9 @@ def test_asking_through_the_page(client, session, member_of_public):
 def test_merged_question_says_so(client, session, member_of_public, outsider):
     qa.ask(actor=outsider, session=session, body="What is the canteen like?")
     client.force_login(member_of_public)
-    response = client.post(reverse("qa-ask", args=[session.pk]), {"body": "what's the canteen like"}, follow=True)
+    response = client.post(
+        reverse("qa-ask", args=[session.pk]), {"body": "what's the canteen like"}, follow=True
+    )
     assert "added your vote" in text(response)
     assert Question.objects.get().votes_count == 2
 
@@ -200,7 +209,9 @@ def test_team_opens_a_session_through_the_form(client, organisation, officer, la
         url, {"title": "Backwards", "opens_at": "2026-03-02T12:00", "closes_at": "2026-03-02T11:00"}
     )
     assert bad.status_code == 400 and "must be after the opening time" in text(bad)
-    good = client.post(url, {"title": "Forwards", "opens_at": "2026-03-02T10:00", "closes_at": "2026-03-02T11:00"})
+    good = client.post(
+        url, {"title": "Forwards", "opens_at": "2026-03-02T10:00", "closes_at": "2026-03-02T11:00"}
+    )
     assert good.status_code == 302
 
 

@@ -229,7 +229,9 @@ def test_one_answer_per_question_and_none_for_hidden(session, member_of_public, 
     assert Answer.objects.count() == 1
 
 
-def test_public_changes_bump_the_version_and_private_ones_do_not(session, member_of_public, reviewer, officer):
+def test_public_changes_bump_the_version_and_private_ones_do_not(
+    session, member_of_public, reviewer, officer
+):
     def version():
         return QASession.objects.get(pk=session.pk).version
 
@@ -281,10 +283,17 @@ def test_signed_out_visitors_cannot_ask_or_vote(session, member_of_public, revie
 
 def test_session_fields_are_bounded(organisation, officer):
     with pytest.raises(Invalid, match="title"):
-        qa.open_session(actor=officer, organisation=organisation, title=" ", intro="", opens_at=OPENS, closes_at=CLOSES)
+        qa.open_session(
+            actor=officer, organisation=organisation, title=" ", intro="", opens_at=OPENS, closes_at=CLOSES
+        )
     with pytest.raises(Invalid, match="at most 120"):
         qa.open_session(
-            actor=officer, organisation=organisation, title="t" * 121, intro="", opens_at=OPENS, closes_at=CLOSES
+            actor=officer,
+            organisation=organisation,
+            title="t" * 121,
+            intro="",
+            opens_at=OPENS,
+            closes_at=CLOSES,
         )
     with pytest.raises(Invalid, match="between 1 and 20"):
         qa.open_session(
