@@ -70,6 +70,6 @@ def test_a_voter_who_could_see_it_is_told_it_was_hidden(session, member_of_publi
     qa.moderate(actor=reviewer, question=question, action="hide")
     from openhouse.core.errors import NotFound
 
-    with pytest.raises(NotFound, match="This question isn't available to vote on."):
+    with pytest.raises(NotFound, match="This question isn't available to vote on"):
         qa.vote(actor=reviewer, question=question)  # the team sees it, but cannot vote on it either
     assert QuestionVote.objects.filter(voter=reviewer).count() == 0
