@@ -13,8 +13,9 @@ from openhouse.accounts.models import Account
 from openhouse.careers import queries as careers_queries
 from openhouse.careers import services as careers
 from openhouse.careers.models import ProfileSettings
-from openhouse.core.errors import Invalid, NotAllowed
+from openhouse.core.errors import Invalid
 from openhouse.posts.access import viewable_account
+from openhouse.web.decorators import team_member_required
 from openhouse.web.forms import ListingForm, MythCardForm, ProfileSettingsForm, add_invalid
 from openhouse.web.team import holds_role
 
@@ -24,11 +25,6 @@ def _organisation(request: HttpRequest, handle: str) -> Account:
     if not account.is_organisation:
         raise Http404()
     return account
-
-
-def _require(request: HttpRequest, account: Account, roles: tuple[str, ...]) -> None:
-    if not holds_role(request.user, account, roles):
-        raise NotAllowed("Only the organisation's team can do that.")
 
 
 @require_GET
@@ -48,9 +44,9 @@ def careers_tab(request: HttpRequest, handle: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def new_listing(request: HttpRequest, handle: str) -> HttpResponse:
-    account = _organisation(request, handle)
-    _require(request, account, careers.LISTING_ROLES)
+@team_member_required(*careers.LISTING_ROLES)
+def new_listing(request: HttpRequest, organisation: Account) -> HttpResponse:
+    account = organisation
     form = ListingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -70,8 +66,9 @@ def new_listing(request: HttpRequest, handle: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def withdraw_listing(request: HttpRequest, handle: str, listing_id: str) -> HttpResponse:
-    account = _organisation(request, handle)
+@team_member_required(*careers.LISTING_ROLES)
+def withdraw_listing(request: HttpRequest, organisation: Account, listing_id: str) -> HttpResponse:
+    account = organisation
     listing = careers_queries.listing_of(organisation=account, listing_id=listing_id)
     careers.withdraw_listing(actor=request.user, listing=listing)
     messages.success(request, "Listing withdrawn.")
@@ -90,9 +87,9 @@ def report_something(request: HttpRequest, handle: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile_settings(request: HttpRequest, handle: str) -> HttpResponse:
-    account = _organisation(request, handle)
-    _require(request, account, careers.SETTINGS_ROLES)
+@team_member_required(*careers.SETTINGS_ROLES)
+def profile_settings(request: HttpRequest, organisation: Account) -> HttpResponse:
+    account = organisation
     row = careers_queries.profile_settings(organisation=account) or ProfileSettings()
     initial = {
         f: getattr(row, f)
@@ -117,10 +114,10 @@ def profile_settings(request: HttpRequest, handle: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def myth_card(request: HttpRequest, handle: str) -> HttpResponse:
+@team_member_required(*careers.CARD_ROLES)
+def myth_card(request: HttpRequest, organisation: Account) -> HttpResponse:
     """Type a myth and its reality, see the card. It becomes a post through the draft and review flow."""
-    account = _organisation(request, handle)
-    _require(request, account, careers.CARD_ROLES)
+    account = organisation
     form = MythCardForm(request.POST or None)
     preview = ""
     if request.method == "POST" and form.is_valid():

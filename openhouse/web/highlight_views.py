@@ -6,18 +6,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from openhouse.core.errors import Invalid, NotAllowed, NotFound
+from openhouse.accounts.models import Account
+from openhouse.core.errors import Invalid, NotFound
 from openhouse.posts import queries
 from openhouse.posts import services as posts
 from openhouse.posts.access import viewable_account, viewable_highlight, viewable_post
 from openhouse.web.forms import HighlightForm, add_invalid
-from openhouse.web.team import holds_role
+from openhouse.web.team import team_gate
 
 
-def _can_curate(request: HttpRequest, account) -> bool:
-    if request.user.is_authenticated and request.user.pk == account.pk:
-        return True
-    return holds_role(request.user, account, posts.CURATOR_ROLES)
+def _curator_gate(request: HttpRequest, account: Account) -> HttpResponse | None:
+    """A person curates their own highlights; an organisation's go through the team gate."""
+    if account.is_organisation:
+        return team_gate(request, account, posts.CURATOR_ROLES)
+    if request.user.pk != account.pk:
+        raise NotFound()
+    return None
 
 
 @require_GET
@@ -49,8 +53,8 @@ def viewer(request: HttpRequest, handle: str, highlight_id: str) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, handle: str) -> HttpResponse:
     account = viewable_account(viewer=request.user, handle=handle)
-    if not _can_curate(request, account):
-        raise NotAllowed("Only the account's team can change its highlights.")
+    if refused := _curator_gate(request, account):
+        return refused
     form = HighlightForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -81,6 +85,8 @@ def manage(request: HttpRequest, handle: str) -> HttpResponse:
 @require_POST
 def change(request: HttpRequest, handle: str, highlight_id: str, action: str) -> HttpResponse:
     highlight = viewable_highlight(viewer=request.user, highlight_id=highlight_id)
+    if refused := _curator_gate(request, highlight.account):
+        return refused
     if action == "delete":
         posts.delete_highlight(actor=request.user, highlight=highlight)
         messages.success(request, f"Highlight “{highlight.title}” deleted.")
@@ -94,6 +100,8 @@ def change(request: HttpRequest, handle: str, highlight_id: str, action: str) ->
 def add_post(request: HttpRequest, post_id: str) -> HttpResponse:
     post = viewable_post(viewer=request.user, post_id=post_id)
     highlight = viewable_highlight(viewer=request.user, highlight_id=request.POST.get("highlight", ""))
+    if refused := _curator_gate(request, highlight.account):
+        return refused
     try:
         posts.add_to_highlight(actor=request.user, highlight=highlight, post_id=post.pk)
     except Invalid as exc:

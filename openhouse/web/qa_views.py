@@ -14,17 +14,26 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from openhouse.accounts.models import Account
 from openhouse.core import ratelimit
-from openhouse.core.errors import Invalid, NotAllowed
+from openhouse.core.errors import Invalid
 from openhouse.posts.access import viewable_account, viewable_highlight
 from openhouse.posts.services import CURATOR_ROLES
 from openhouse.qa import live
 from openhouse.qa import queries as qa_queries
 from openhouse.qa import services as qa
-from openhouse.qa.access import HOST_ROLES, is_team, team_session, viewable_question, viewable_session
+from openhouse.qa.access import (
+    HOST_ROLES,
+    TEAM_ROLES,
+    is_team,
+    team_session,
+    viewable_question,
+    viewable_session,
+)
 from openhouse.qa.models import QASession, Question
+from openhouse.web.decorators import team_member_required
 from openhouse.web.forms import AnswerForm, QASessionForm, QuestionForm, add_invalid
-from openhouse.web.team import holds_role
+from openhouse.web.team import holds_role, team_gate
 
 FRAGMENT_TTL = 3600
 
@@ -126,6 +135,9 @@ def vote(request: HttpRequest, question_id: str, action: str) -> HttpResponse:
 @login_required
 @require_GET
 def moderate_page(request: HttpRequest, session_id: str) -> HttpResponse:
+    session = viewable_session(viewer=request.user, session_id=session_id)
+    if refused := team_gate(request, session.organisation, TEAM_ROLES):
+        return refused
     session = team_session(actor=request.user, session_id=session_id)
     status = request.GET.get("status", Question.Status.PENDING)
     if status not in Question.Status.values:
@@ -155,6 +167,8 @@ def _back_to_queue(question: Question, status: str) -> HttpResponse:
 @require_POST
 def moderate(request: HttpRequest, question_id: str, action: str) -> HttpResponse:
     question = viewable_question(viewer=request.user, question_id=question_id)
+    if refused := team_gate(request, question.session.organisation, TEAM_ROLES):
+        return refused
     was = question.status
     try:
         qa.moderate(actor=request.user, question=question, action=action)
@@ -170,6 +184,8 @@ def moderate(request: HttpRequest, question_id: str, action: str) -> HttpRespons
 @require_POST
 def answer(request: HttpRequest, question_id: str) -> HttpResponse:
     question = viewable_question(viewer=request.user, question_id=question_id)
+    if refused := team_gate(request, question.session.organisation, TEAM_ROLES):
+        return refused
     was = question.status
     labels = qa_queries.role_labels(organisation=question.session.organisation)
     form = AnswerForm(request.POST, labels=labels)
@@ -194,6 +210,8 @@ def answer(request: HttpRequest, question_id: str) -> HttpResponse:
 @require_POST
 def pin(request: HttpRequest, session_id: str) -> HttpResponse:
     session = viewable_session(viewer=request.user, session_id=session_id)
+    if refused := team_gate(request, session.organisation, HOST_ROLES):
+        return refused
     highlight = viewable_highlight(viewer=request.user, highlight_id=request.POST.get("highlight", ""))
     try:
         qa.pin_to_highlight(actor=request.user, session=session, highlight=highlight)
@@ -222,15 +240,15 @@ def sessions(request: HttpRequest, handle: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def new_session(request: HttpRequest, handle: str) -> HttpResponse:
-    account = viewable_account(viewer=request.user, handle=handle)
+@team_member_required(*HOST_ROLES)
+def new_session(request: HttpRequest, organisation: Account) -> HttpResponse:
     form = QASessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             session = qa.open_session(
                 actor=request.user,
-                organisation=account,
+                organisation=organisation,
                 title=data["title"],
                 intro=data["intro"],
                 opens_at=data["opens_at"],
@@ -242,10 +260,11 @@ def new_session(request: HttpRequest, handle: str) -> HttpResponse:
         else:
             messages.success(request, "The Q&A is ready. Share the link when it opens.")
             return redirect("qa-session", session_id=session.pk)
-    elif request.method == "GET" and not holds_role(request.user, account, HOST_ROLES):
-        raise NotAllowed("Only the organisation's team can do that.")
     return render(
-        request, "web/qa/new.html", {"form": form, "account": account}, status=400 if form.errors else 200
+        request,
+        "web/qa/new.html",
+        {"form": form, "account": organisation},
+        status=400 if form.errors else 200,
     )
 
 
@@ -253,6 +272,8 @@ def new_session(request: HttpRequest, handle: str) -> HttpResponse:
 @require_POST
 def close(request: HttpRequest, session_id: str) -> HttpResponse:
     session = viewable_session(viewer=request.user, session_id=session_id)
+    if refused := team_gate(request, session.organisation, HOST_ROLES):
+        return refused
     try:
         qa.close_session(actor=request.user, session=session)
     except Invalid as exc:

@@ -12,7 +12,7 @@ from openhouse.accounts import services as accounts
 from openhouse.accounts.models import Membership, RoleLabel
 from openhouse.qa import services as qa
 from tests.browser.test_social_journey import PHONE, expect_same_document, log_in, mark_document
-from tests.conftest import person
+from tests.conftest import PASSWORD, code_for, enrol, person
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -37,6 +37,19 @@ def concurrent_live_server(live_server):
     override.update(shared)
 
 
+def log_in_with_code(context, base: str, handle: str, devices: dict):
+    """Team members log in with their password, then the code their authenticator app shows."""
+    page = context.new_page()
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Handle or e-mail").fill(handle)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Code").fill(code_for(devices[handle]))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("link", name="Your profile")).to_be_visible()
+    return page
+
+
 @pytest.mark.browser
 def test_answer_appears_live_for_the_asker_without_a_reload(
     browser_allowed, concurrent_live_server, new_context, tmp_path
@@ -47,6 +60,7 @@ def test_answer_appears_live_for_the_asker_without_a_reload(
     answerer = person("officer.canary", "Canary Officer Realname")
     Membership.objects.create(organisation=org, member=moderator, role=Membership.Role.REVIEWER)
     Membership.objects.create(organisation=org, member=answerer, role=Membership.Role.AUTHOR)
+    devices = {"reviewer.canary": enrol(moderator), "officer.canary": enrol(answerer)}
     RoleLabel.objects.create(organisation=org, name="Surveillance officer")
     RoleLabel.objects.create(organisation=org, name="Agent runner", position=1)
     person("curious.teen", "Curious Teen")
@@ -72,14 +86,14 @@ def test_answer_appears_live_for_the_asker_without_a_reload(
     navigations = mark_document(public)
 
     # 2. The moderator approves it from the queue.
-    mod = log_in(new_context(), base, "reviewer.canary")
+    mod = log_in_with_code(new_context(), base, "reviewer.canary", devices)
     mod.goto(f"{base}/qa/{session.pk}/moderate/")
     item = mod.locator(".queue-item", has_text="recognised on the street")
     item.get_by_role("button", name="Approve").click()
     expect(mod.get_by_text("Approved.")).to_be_visible()
 
     # 3. An officer answers under a role label.
-    officer = log_in(new_context(), base, "officer.canary")
+    officer = log_in_with_code(new_context(), base, "officer.canary", devices)
     officer.goto(f"{base}/qa/{session.pk}/moderate/?status=approved")
     item = officer.locator(".queue-item", has_text="recognised on the street")
     item.get_by_label("Answer", exact=True).fill("Never. Blending in is most of the job.")

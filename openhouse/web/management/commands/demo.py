@@ -4,6 +4,7 @@ Idempotent: content is created once; running again only prints fresh logins. Eve
 every caption written for this demo.
 """
 
+import base64
 import datetime
 import io
 import math
@@ -13,6 +14,7 @@ import secrets
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, ImageDraw, ImageFilter
 
 from openhouse.accounts import services as accounts
@@ -27,6 +29,7 @@ from openhouse.social import services as social
 
 ORG = "mi5official"
 ADMIN = "siteadmin"
+TEAM_MEMBER = "jo.archive"  # acts for the organisation in the demo: two-factor enrolled, key printed
 PEOPLE = [
     ("priya.shots", "Priya Shah", "Street photography, mostly in the rain. Bristol."),
     ("tom_walks", "Tom Okafor", "Long walks, old buildings."),
@@ -136,6 +139,13 @@ class Command(BaseCommand):
             + f"\n  Demo people:  {', '.join(p[0] for p in PEOPLE)}  (same password)"
             + f"\n  Organisation: http://127.0.0.1:8000/{ORG}/\n"
         )
+        device = TOTPDevice.objects.filter(user__handle=TEAM_MEMBER, confirmed=True).first()
+        if device is not None:
+            key = base64.b32encode(device.bin_key).decode("ascii")
+            self.stdout.write(
+                f"  Team member:  {TEAM_MEMBER} (admin and author of {ORG}); two-factor key for an authenticator "
+                f"app: {key}\n"
+            )
 
     def _content(self) -> None:
         org = accounts.create_organisation(
@@ -252,6 +262,8 @@ class Command(BaseCommand):
         """Role labels, links and colours, two Q&A sessions, careers listings and highlights for mi5official."""
         jo, priya, tom = people[2], people[0], people[1]
         Membership.objects.create(organisation=org, member=jo, role=Membership.Role.ADMIN)
+        # Acting for an organisation needs a confirmed authenticator (accounts.services.require_org_role).
+        TOTPDevice.objects.create(user=jo, name="Authenticator app", confirmed=True)
         for position, name in enumerate(QA_LABELS):
             RoleLabel.objects.create(organisation=org, name=name, position=position)
         careers.update_profile_settings(
