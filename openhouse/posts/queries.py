@@ -35,10 +35,14 @@ def post_with_media(post: Post) -> Post:
     return with_media(Post.objects.select_related("author").filter(pk=post.pk)).get()
 
 
-def profile_highlights(*, viewer: Viewer, account: Account) -> list[Highlight]:
+def profile_highlights(*, viewer: Viewer, account: Account, visible: bool | None = None) -> list[Highlight]:
     """The account's highlights in order, each with `cover` set to the MediaItem standing in for a missing
-    cover (the first post's first photo), or None. Three queries whatever the number of highlights."""
-    if not can_see_posts_of(viewer=viewer, account=account):
+    cover (the first post's first photo), or None. At most three queries whatever the number of highlights
+    (one when every highlight has its own cover). `visible` is can_see_posts_of(viewer, account) when the
+    caller already knows it."""
+    if visible is None:
+        visible = can_see_posts_of(viewer=viewer, account=account)
+    if not visible:
         return []
     highlights = list(Highlight.objects.filter(account=account))
     uncovered = [h.pk for h in highlights if not h.cover_key]
@@ -51,9 +55,11 @@ def profile_highlights(*, viewer: Viewer, account: Account) -> list[Highlight]:
         )
         for highlight_id, post_id in rows:
             first_post.setdefault(highlight_id, post_id)
-    photos = {
-        m.post_id: m for m in MediaItem.objects.filter(post_id__in=list(first_post.values()), position=0)
-    }
+    photos = {}
+    if first_post:
+        photos = {
+            m.post_id: m for m in MediaItem.objects.filter(post_id__in=list(first_post.values()), position=0)
+        }
     for h in highlights:
         h.cover = photos.get(first_post.get(h.pk, 0))  # type: ignore[attr-defined]
     return highlights

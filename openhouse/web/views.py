@@ -130,7 +130,7 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
         "web/profile.html",
         {
             "account": account,
-            "highlights": queries.profile_highlights(viewer=request.user, account=account),
+            "highlights": queries.profile_highlights(viewer=request.user, account=account, visible=visible),
             "settings_row": careers_queries.profile_settings(organisation=account),
             "team_roles": team.roles_of(request.user, account),
             "relation": relation,
