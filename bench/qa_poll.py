@@ -1,8 +1,10 @@
 """How many live-Q&A polls one server answers: the figure behind polling instead of server-sent events.
 
-Usage: with `openhouse serve` running and the demo loaded, `python -m bench.qa_poll [BASE_URL] [SECONDS]`.
-Each client thread keeps one HTTP/1.1 connection and asks, as an open Q&A page does, whether the version
-changed (`?since=<current>` -> 204). Prints requests per second and latency percentiles.
+Usage: with `openhouse serve` running and the demo loaded,
+`python -m bench.qa_poll [BASE_URL] [SECONDS] [poll|page]`. Each client thread keeps one HTTP/1.1
+connection and asks, as an open Q&A page does, whether the version changed (`?since=<current>` -> 204);
+with `page` it reloads the whole session page instead, for comparison. Prints requests per second and
+latency percentiles.
 """
 
 import http.client
@@ -26,6 +28,8 @@ def main() -> None:
     live = f"{session_path}live/"
     version = json.loads(urllib.request.urlopen(base + live).read())["version"]
     target = f"{live}?since={version}"
+    if len(sys.argv) > 3 and sys.argv[3] == "page":
+        target = session_path
     host = urllib.parse.urlsplit(base)
     latencies: list[float] = []
     statuses: dict[int, int] = {}
