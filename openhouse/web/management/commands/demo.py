@@ -4,21 +4,23 @@ Idempotent: content is created once; running again only prints fresh logins. Eve
 every caption written for this demo.
 """
 
-import base64
 import datetime
 import io
 import math
 import random
 import secrets
+from base64 import b32encode
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, ImageDraw, ImageFilter
 
 from openhouse.accounts import services as accounts
-from openhouse.accounts.models import Account, Membership, RoleLabel
+from openhouse.accounts import twofactor
+from openhouse.accounts.models import Account, Membership
 from openhouse.careers import services as careers
 from openhouse.media import services as media
 from openhouse.posts import services as posts
@@ -29,7 +31,9 @@ from openhouse.social import services as social
 
 ORG = "mi5official"
 ADMIN = "siteadmin"
-TEAM_MEMBER = "jo.archive"  # acts for the organisation in the demo: two-factor enrolled, key printed
+# The organisation's team admin: logs in with a password and a code from an authenticator app.
+TEAM_ADMIN = "mi5.comms"
+ROLE_LABELS = ["Surveillance officer", "Agent runner", "Analyst", "Archivist"]
 PEOPLE = [
     ("priya.shots", "Priya Shah", "Street photography, mostly in the rain. Bristol."),
     ("tom_walks", "Tom Okafor", "Long walks, old buildings."),
@@ -115,6 +119,73 @@ def archive_box(seed: int) -> Image.Image:
     return img
 
 
+def _totp_key(handle: str) -> str:
+    device = TOTPDevice.objects.filter(user__handle=handle, confirmed=True).first()
+    if device is None:
+        return "(none: set up two-factor authentication at /accounts/security/)"
+    key = b32encode(device.bin_key).decode()
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+def cover_art(kind: str, colours: tuple) -> Image.Image:
+    """A 600x600 highlight cover: a soft gradient and one simple drawn symbol."""
+    img = _sky(600, 600, colours[0], colours[1])
+    d = ImageDraw.Draw(img)
+    ink = colours[2]
+    if kind == "archive":
+        d.rounded_rectangle([170, 220, 430, 420], radius=18, outline=ink, width=18)
+        d.line([(170, 280), (430, 280)], fill=ink, width=18)
+        d.rounded_rectangle([260, 310, 340, 340], radius=10, fill=ink)
+    elif kind == "careers":
+        d.rounded_rectangle([160, 240, 440, 420], radius=26, outline=ink, width=18)
+        d.rounded_rectangle([250, 180, 350, 250], radius=18, outline=ink, width=16)
+        d.line([(160, 320), (440, 320)], fill=ink, width=14)
+    elif kind == "qa":
+        d.rounded_rectangle([150, 170, 450, 390], radius=60, outline=ink, width=18)
+        d.polygon([(220, 380), (200, 460), (290, 385)], fill=ink)
+        d.ellipse([225, 265, 255, 295], fill=ink)
+        d.ellipse([285, 265, 315, 295], fill=ink)
+        d.ellipse([345, 265, 375, 295], fill=ink)
+    else:  # myth-busting: a tick over a cross
+        d.line([(190, 200), (410, 420)], fill=colours[1], width=30)
+        d.line([(410, 200), (190, 420)], fill=colours[1], width=30)
+        d.line([(170, 320), (260, 410), (440, 200)], fill=ink, width=36, joint="curve")
+    return img.filter(ImageFilter.GaussianBlur(0.6))
+
+
+CLOSED_QA = [
+    (
+        "Do you really have to keep your job secret from your friends?",
+        "Surveillance officer",
+        "From most of them, yes. My family know I work for the Service; friends know I work for the "
+        "government. After a while it stops feeling strange, and nobody asks twice about a civil service job.",
+    ),
+    (
+        "Is it like the films?",
+        "Agent runner",
+        "Less running, more listening. Most of my job is building trust with people over months and years, "
+        "and a lot of cups of tea. Nobody has ever handed me a gadget pen.",
+    ),
+    (
+        "I'm dyslexic. Would that rule me out?",
+        "Analyst",
+        "No. I'm dyslexic myself, and so are some of our best analysts. Adjustments are available at every "
+        "stage of the application, and different ways of thinking are exactly what we are looking for.",
+    ),
+    (
+        "What's kept in the archive?",
+        "Archivist",
+        "Paper, mostly: files, photographs, index cards and the odd object, some of it over a century old. "
+        "Some of it you'll see here for the first time: look for 'From the archive'.",
+    ),
+]
+OPEN_QA = [
+    ("How do you switch off after a long shift?", "Surveillance officer", "Long walks and bad television."),
+    ("Do you need a degree to apply?", None, None),
+    ("What languages are most useful?", None, None),
+]
+
+
 class Command(BaseCommand):
     help = "Load the openhouse demo (safe to run again)."
 
@@ -129,7 +200,10 @@ class Command(BaseCommand):
             )
             admin.set_password(password)
             admin.save(update_fields=["password"])
-            for handle, _, _ in PEOPLE:
+            if not Account.objects.filter(handle=TEAM_ADMIN).exists():
+                self._team(Account.objects.get(handle=ORG), admin)
+                self._organisation_extras(Account.objects.get(handle=ORG))
+            for handle, _, _ in [*PEOPLE, (TEAM_ADMIN, "", "")]:
                 person = Account.objects.get(handle=handle)
                 person.set_password(password)
                 person.save(update_fields=["password"])
@@ -137,15 +211,26 @@ class Command(BaseCommand):
             ("Demo content loaded." if created else "Demo content was already there.")
             + f"\n  Site admin:   http://127.0.0.1:8000/admin/  handle {ADMIN}  password {password}"
             + f"\n  Demo people:  {', '.join(p[0] for p in PEOPLE)}  (same password)"
-            + f"\n  Organisation: http://127.0.0.1:8000/{ORG}/\n"
+            + f"\n  Organisation: http://127.0.0.1:8000/{ORG}/"
+            + f"\n  Team admin:   http://127.0.0.1:8000/{ORG}/team/  handle {TEAM_ADMIN}  (same password)"
+            + "\n                then a code: add this key to an authenticator app (time-based, 6 digits):"
+            + f"\n                {_totp_key(TEAM_ADMIN)}\n"
         )
-        device = TOTPDevice.objects.filter(user__handle=TEAM_MEMBER, confirmed=True).first()
-        if device is not None:
-            key = base64.b32encode(device.bin_key).decode("ascii")
-            self.stdout.write(
-                f"  Team member:  {TEAM_MEMBER} (admin and author of {ORG}); two-factor key for an authenticator "
-                f"app: {key}\n"
-            )
+
+    def _team(self, org: Account, site_admin: Account) -> None:
+        """A team admin with two-factor authentication already set up, and the organisation's role labels."""
+        lead = accounts.sign_up(
+            handle=TEAM_ADMIN,
+            email="mi5.comms@example.org",
+            password=secrets.token_urlsafe(16),
+            display_name="MI5 social team",
+        )
+        device = twofactor.begin_enrolment(actor=lead, account=lead)
+        code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+        twofactor.confirm_enrolment(actor=lead, account=lead, code=code)
+        accounts.appoint_first_admin(actor=site_admin, organisation=org, member=lead)
+        for name in ROLE_LABELS:
+            accounts.add_role_label(actor=lead, organisation=org, name=name)
 
     def _content(self) -> None:
         org = accounts.create_organisation(
@@ -224,7 +309,6 @@ class Command(BaseCommand):
         )
 
         self._conversation(org, museum, people)
-        self._organisation_extras(org, people)
 
     def _conversation(self, org: Account, museum: Account, people: list[Account]) -> None:
         """People follow, like and comment, so the feed, counts and notifications have something in them."""
@@ -258,16 +342,14 @@ class Command(BaseCommand):
         for post in Post.objects.exclude(author=org)[:3]:
             social.like_post(actor=people[0], post_id=post.pk)
 
-    def _organisation_extras(self, org: Account, people: list[Account]) -> None:
-        """Role labels, links and colours, two Q&A sessions, careers listings and highlights for mi5official."""
-        jo, priya, tom = people[2], people[0], people[1]
-        Membership.objects.create(organisation=org, member=jo, role=Membership.Role.ADMIN)
-        # Acting for an organisation needs a confirmed authenticator (accounts.services.require_org_role).
-        TOTPDevice.objects.create(user=jo, name="Authenticator app", confirmed=True)
-        for position, name in enumerate(QA_LABELS):
-            RoleLabel.objects.create(organisation=org, name=name, position=position)
+    def _organisation_extras(self, org: Account) -> None:
+        """Links and colours, two Q&A sessions answered under role labels, careers listings, a myth-busting
+        card and highlights for mi5official, all made by its team admin through the services."""
+        people = [Account.objects.get(handle=h) for h, _, _ in PEOPLE]
+        lead = Account.objects.get(handle=TEAM_ADMIN)  # the team admin, with two-factor set up (see _team)
+        priya, tom = people[0], people[1]
         careers.update_profile_settings(
-            actor=jo,
+            actor=lead,
             organisation=org,
             careers_url="https://www.mi5.gov.uk/careers",
             secure_channel_url="https://www.mi5.gov.uk/contact-us",
@@ -278,7 +360,7 @@ class Command(BaseCommand):
         now = datetime.datetime.now(tz=datetime.UTC)
         today = now.date()
         careers.create_listing(
-            actor=jo,
+            actor=lead,
             organisation=org,
             title="Intelligence Officer",
             team="Intelligence Officer Development Programme",
@@ -289,7 +371,7 @@ class Command(BaseCommand):
             apply_url="https://www.mi5.gov.uk/careers/intelligence-officer",
         )
         careers.create_listing(
-            actor=jo,
+            actor=lead,
             organisation=org,
             title="Surveillance Officer",
             team="Mobile surveillance",
@@ -300,7 +382,7 @@ class Command(BaseCommand):
             apply_url="https://www.mi5.gov.uk/careers/surveillance-officer",
         )
         closed = qa.open_session(
-            actor=jo,
+            actor=lead,
             organisation=org,
             title="Ask us anything: life inside the Service",
             intro="Serving officers answer your questions about what the work is really like. Answers are signed "
@@ -311,15 +393,15 @@ class Command(BaseCommand):
         askers = [priya, tom, priya, tom]
         for (question, label, reply), asker in zip(CLOSED_QA, askers, strict=True):
             asked = qa.ask(actor=asker, session=closed, body=question).question
-            qa.moderate(actor=jo, question=asked, action="approve")
-            qa.answer(actor=jo, question=asked, body=reply, role_label=label)
+            qa.moderate(actor=lead, question=asked, action="approve")
+            qa.answer(actor=lead, question=asked, body=reply, role_label=label)
         waiting = qa.ask(actor=tom, session=closed, body="Do you get to travel much for work?").question
-        qa.moderate(actor=jo, question=waiting, action="approve")
+        qa.moderate(actor=lead, question=waiting, action="approve")
         qa.vote(actor=priya, question=waiting)
-        qa.close_session(actor=jo, session=closed)
+        qa.close_session(actor=lead, session=closed)
 
         live = qa.open_session(
-            actor=jo,
+            actor=lead,
             organisation=org,
             title="Live: a week in surveillance",
             intro="A surveillance officer answers questions all week. Vote for the ones you want answered first.",
@@ -328,14 +410,14 @@ class Command(BaseCommand):
         )
         for (question, label, reply), asker in zip(OPEN_QA, [priya, tom, priya], strict=True):
             asked = qa.ask(actor=asker, session=live, body=question).question
-            qa.moderate(actor=jo, question=asked, action="approve")
+            qa.moderate(actor=lead, question=asked, action="approve")
             if reply:
-                qa.answer(actor=jo, question=asked, body=reply, role_label=label)
+                qa.answer(actor=lead, question=asked, body=reply, role_label=label)
         for question in Question.objects.filter(session=live, status=Question.Status.APPROVED):
             qa.vote(actor=people[1] if question.author_id != people[1].pk else people[0], question=question)
 
         card = careers.myth_card(
-            actor=jo,
+            actor=lead,
             organisation=org,
             myth="You have to be a particular type of person to work here.",
             reality="We need people from every background, region and walk of life. Different ways of thinking "
@@ -370,73 +452,13 @@ class Command(BaseCommand):
             ("Myth-busting", "myth", [myth_post.pk], []),
         ):
             highlight = posts.create_highlight(
-                actor=jo, account=org, title=title, cover=_jpeg(cover_art(kind, palette[kind]))
+                actor=lead, account=org, title=title, cover=_jpeg(cover_art(kind, palette[kind]))
             )
             for post_id in post_ids:
-                posts.add_to_highlight(actor=jo, highlight=highlight, post_id=post_id)
+                posts.add_to_highlight(actor=lead, highlight=highlight, post_id=post_id)
             for session in sessions:
-                qa.pin_to_highlight(actor=jo, session=session, highlight=highlight)
+                qa.pin_to_highlight(actor=lead, session=session, highlight=highlight)
 
     def _post(self, author: Account, images: list[Image.Image], caption: str, alts: list[str]) -> None:
         items = media.store_photos(owner=author, uploads=[_jpeg(i) for i in images], alt_texts=alts)
         posts.create_post(author=author, media_ids=[i.pk for i in items], caption=caption)
-
-
-def cover_art(kind: str, colours: tuple) -> Image.Image:
-    """A 600x600 highlight cover: a soft gradient and one simple drawn symbol."""
-    img = _sky(600, 600, colours[0], colours[1])
-    d = ImageDraw.Draw(img)
-    ink = colours[2]
-    if kind == "archive":
-        d.rounded_rectangle([170, 220, 430, 420], radius=18, outline=ink, width=18)
-        d.line([(170, 280), (430, 280)], fill=ink, width=18)
-        d.rounded_rectangle([260, 310, 340, 340], radius=10, fill=ink)
-    elif kind == "careers":
-        d.rounded_rectangle([160, 240, 440, 420], radius=26, outline=ink, width=18)
-        d.rounded_rectangle([250, 180, 350, 250], radius=18, outline=ink, width=16)
-        d.line([(160, 320), (440, 320)], fill=ink, width=14)
-    elif kind == "qa":
-        d.rounded_rectangle([150, 170, 450, 390], radius=60, outline=ink, width=18)
-        d.polygon([(220, 380), (200, 460), (290, 385)], fill=ink)
-        d.ellipse([225, 265, 255, 295], fill=ink)
-        d.ellipse([285, 265, 315, 295], fill=ink)
-        d.ellipse([345, 265, 375, 295], fill=ink)
-    else:  # myth-busting: a tick over a cross
-        d.line([(190, 200), (410, 420)], fill=colours[1], width=30)
-        d.line([(410, 200), (190, 420)], fill=colours[1], width=30)
-        d.line([(170, 320), (260, 410), (440, 200)], fill=ink, width=36, joint="curve")
-    return img.filter(ImageFilter.GaussianBlur(0.6))
-
-
-QA_LABELS = ["Surveillance officer", "Agent runner", "Intelligence analyst", "Recruitment team"]
-CLOSED_QA = [
-    (
-        "Do you really have to keep your job secret from your friends?",
-        "Surveillance officer",
-        "From most of them, yes. My family know I work for the Service; friends know I work for the "
-        "government. After a while it stops feeling strange, and nobody asks twice about a civil service job.",
-    ),
-    (
-        "Is it like the films?",
-        "Agent runner",
-        "Less running, more listening. Most of my job is building trust with people over months and years, "
-        "and a lot of cups of tea. Nobody has ever handed me a gadget pen.",
-    ),
-    (
-        "I'm dyslexic. Would that rule me out?",
-        "Recruitment team",
-        "No. Some of our best analysts are dyslexic, and we make adjustments throughout the application. "
-        "Different ways of thinking are exactly what we are looking for.",
-    ),
-    (
-        "What does an analyst do all day?",
-        "Intelligence analyst",
-        "Read, question and connect. I take fragments from many sources and work out what they mean and "
-        "how confident we can be. Then I write it up clearly for people who have to decide what to do.",
-    ),
-]
-OPEN_QA = [
-    ("How do you switch off after a long shift?", "Surveillance officer", "Long walks and bad television."),
-    ("Do you need a degree to apply?", None, None),
-    ("What languages are most useful?", None, None),
-]
