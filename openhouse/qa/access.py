@@ -19,17 +19,21 @@ TEAM_ROLES = (Membership.Role.ADMIN, Membership.Role.AUTHOR, Membership.Role.REV
 PUBLIC_STATUSES = (Question.Status.APPROVED, Question.Status.ANSWERED)
 
 
-def _pk(raw: int | str) -> int:
+def session_pk(raw: int | str) -> int:
+    """An id from user input as a database key, or NotFound (also beyond the 64-bit range of the column)."""
     try:
-        return int(raw)
+        value = int(raw)
     except (TypeError, ValueError):
         raise NotFound() from None
+    if not 0 < value < 2**63:
+        raise NotFound()
+    return value
 
 
 def viewable_session(*, viewer: Viewer, session_id: int | str) -> QASession:
     session = (
         QASession.objects.select_related("organisation")
-        .filter(pk=_pk(session_id), organisation__is_active=True)
+        .filter(pk=session_pk(session_id), organisation__is_active=True)
         .first()
     )
     if session is None:
@@ -62,7 +66,9 @@ def viewable_questions(*, viewer: Viewer, session: QASession) -> QuerySet[Questi
 
 def viewable_question(*, viewer: Viewer, question_id: int | str) -> Question:
     """A question the viewer may see (and so vote on, while it is public)."""
-    question = Question.objects.select_related("session__organisation").filter(pk=_pk(question_id)).first()
+    question = (
+        Question.objects.select_related("session__organisation").filter(pk=session_pk(question_id)).first()
+    )
     if question is None:
         raise NotFound()
     session = viewable_session(viewer=viewer, session_id=question.session_id)

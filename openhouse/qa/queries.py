@@ -4,7 +4,6 @@ Public reads select the answer's body and role label only: `answered_by` is neve
 """
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from openhouse.accounts.models import Account, RoleLabel
 from openhouse.posts.access import Viewer
@@ -81,7 +80,3 @@ def sessions_of(*, organisation: Account) -> QuerySet[QASession]:
         .annotate(answers=Count("questions", filter=Q(questions__status=Question.Status.ANSWERED)))
         .order_by("-opens_at")
     )
-
-
-def closed_sessions(*, organisation: Account) -> list[QASession]:
-    return list(sessions_of(organisation=organisation).filter(closes_at__lte=timezone.now()))

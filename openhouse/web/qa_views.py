@@ -26,6 +26,7 @@ from openhouse.qa.access import (
     HOST_ROLES,
     TEAM_ROLES,
     is_team,
+    session_pk,
     team_session,
     viewable_question,
     viewable_session,
@@ -101,7 +102,7 @@ def ask(request: HttpRequest, session_id: str) -> HttpResponse:
 def live_answers(request: HttpRequest, session_id: str) -> HttpResponse:
     """{version, html} of the answered list, or 204 when `since` is still current. The same bytes for
     every viewer (rendered as for a signed-out visitor), so a proxy may cache it for a second."""
-    version = live.current_version(int(session_id))
+    version = live.current_version(session_pk(session_id))
     if version is None:
         raise Http404()
     if request.GET.get("since") == str(version):

@@ -96,6 +96,8 @@ def test_live_poll_does_not_touch_the_session_or_vary_by_cookie(client, session,
 
 def test_live_poll_of_an_unknown_session_is_404(client, db):
     assert client.get(reverse("qa-live", args=[12345])).status_code == 404
+    assert client.get(reverse("qa-live", args=["9" * 19])).status_code == 404  # beyond a 64-bit key
+    assert client.get(reverse("qa-session", args=["9" * 19])).status_code == 404
 
 
 def test_session_page_queries_do_not_grow_with_answers(
