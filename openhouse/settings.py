@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "openhouse.media",
     "openhouse.posts",
     "openhouse.social",
+    "openhouse.qa",
+    "openhouse.careers",
     "openhouse.feeds",
     "openhouse.web",
 ]
@@ -301,6 +303,11 @@ SECURE_CSP = {
 
 #: Accounts with more followers than this are merged into feeds at read time instead of fanned out on write.
 FANOUT_MAX_FOLLOWERS = env_int("OPENHOUSE_FANOUT_MAX_FOLLOWERS", 10_000)
+
+#: Questions one person may ask in a Q&A session, unless the team sets another number when opening it.
+QA_QUESTIONS_PER_PERSON = env_int("OPENHOUSE_QA_QUESTIONS_PER_PERSON", 3, minimum=1)
+#: How often (milliseconds) an open Q&A page asks whether answers were published (see openhouse/qa/live.py).
+QA_POLL_MS = env_int("OPENHOUSE_QA_POLL_MS", 1000, minimum=250)
 
 # Upload limits. Django caps neither file sizes nor pixels; openhouse.media enforces these.
 #: Largest accepted photo, in bytes.
