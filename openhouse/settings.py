@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "openhouse.posts",
     "openhouse.social",
     "openhouse.feeds",
+    "oauth2_provider",
+    "ninja",
+    "openhouse.api",
     "openhouse.web",
 ]
 
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "openhouse.web.middleware.DomainErrorMiddleware",
+    "openhouse.api.middleware.CrossOriginMiddleware",
 ]
 
 ROOT_URLCONF = "openhouse.urls"
@@ -262,6 +266,28 @@ SECURE_CSP = {
 
 #: Accounts with more followers than this are merged into feeds at read time instead of fanned out on write.
 FANOUT_MAX_FOLLOWERS = env_int("OPENHOUSE_FANOUT_MAX_FOLLOWERS", 10_000)
+
+# The public API: OAuth 2 tokens (django-oauth-toolkit) and rate limits per token and per client address.
+#: Seconds an API access token stays valid (Mastodon apps rarely refresh: the default is 90 days).
+API_TOKEN_SECONDS = env_int("OPENHOUSE_API_TOKEN_SECONDS", 90 * 24 * 3600, minimum=60)
+#: API requests one access token may make per rate-limit window.
+API_RATE_PER_TOKEN = env_int("OPENHOUSE_API_RATE_PER_TOKEN", 300, minimum=1)
+#: API requests one client address may make per rate-limit window, whatever the tokens.
+API_RATE_PER_IP = env_int("OPENHOUSE_API_RATE_PER_IP", 7500, minimum=1)
+#: Length of the API's rate-limit window, in seconds.
+API_RATE_WINDOW = env_int("OPENHOUSE_API_RATE_WINDOW", 300, minimum=1)
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": API_TOKEN_SECONDS,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 300,
+    # PKCE (S256) is honoured whenever a client sends a challenge; Mastodon's confidential clients may
+    # omit it, as on Mastodon itself.
+    "PKCE_REQUIRED": False,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+    "REQUEST_APPROVAL_PROMPT": "force",
+    "SCOPES_BACKEND_CLASS": "openhouse.api.scopes.MastodonScopes",
+    "ERROR_RESPONSE_WITH_SCOPES": True,
+}
 
 # Upload limits. Django caps neither file sizes nor pixels; openhouse.media enforces these.
 #: Largest accepted photo, in bytes.
