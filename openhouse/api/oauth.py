@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from oauth2_provider.http import OAuth2ResponseRedirect
-from oauth2_provider.views import AuthorizationView
+from oauth2_provider.views import AuthorizationView, RevokeTokenView
 
 from openhouse.api import scopes
 
@@ -31,6 +31,16 @@ class AuthorizeView(AuthorizationView):
         if application is None or scheme in REFUSED_SCHEMES:
             return super().redirect(redirect_to, application)
         return OAuth2ResponseRedirect(redirect_to, [scheme])
+
+
+class RevokeView(RevokeTokenView):
+    """The toolkit's revocation, answering `{}` as Mastodon does (clients parse the body as JSON)."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 200 and not response.content:
+            return JsonResponse({})
+        return response
 
 
 @require_GET

@@ -6,72 +6,66 @@ from oauth2_provider import views as oauth_views
 from openhouse.api import oauth
 from openhouse.api.mastodon import accounts, instance, statuses, timelines
 
-ID = r"(?P<{}>[0-9]{{1,19}})"
+
+def route(pattern: str, view, name: str):
+    """Mastodon's paths, with or without a trailing slash (clients send both)."""
+    return re_path(f"^{pattern}/?$", view, name=name)
+
 
 oauth_patterns = [
     path("authorize", oauth.AuthorizeView.as_view(), name="authorize"),
     path("token", oauth_views.TokenView.as_view(), name="token"),
-    path("revoke", oauth_views.RevokeTokenView.as_view(), name="revoke-token"),
+    path("revoke", oauth.RevokeView.as_view(), name="revoke-token"),
 ]
+
+ACCOUNT = "v1/accounts/(?P<account_id>[0-9]{1,19})"
+STATUS = "v1/statuses/(?P<status_id>[0-9]{1,19})"
+NOTIFICATION = "v1/notifications/(?P<notification_id>[0-9]{1,19})"
 
 mastodon_patterns = [
     # apps and instance
-    path("v1/apps", instance.create_app, name="apps"),
-    path("v1/instance", instance.instance_v1, name="instance-v1"),
-    path("v2/instance", instance.instance_v2, name="instance-v2"),
+    route("v1/apps", instance.create_app, name="apps"),
+    route("v1/instance", instance.instance_v1, name="instance-v1"),
+    route("v2/instance", instance.instance_v2, name="instance-v2"),
     # accounts
-    path("v1/accounts/verify_credentials", accounts.verify_credentials, name="verify-credentials"),
-    path("v1/accounts/update_credentials", accounts.update_credentials, name="update-credentials"),
-    path("v1/accounts/lookup", accounts.lookup, name="account-lookup"),
-    path("v1/accounts/relationships", accounts.relationships, name="relationships"),
-    re_path(r"^v1/accounts/" + ID.format("account_id") + "$", accounts.account, name="account"),
-    re_path(
-        r"^v1/accounts/" + ID.format("account_id") + "/statuses$", accounts.statuses, name="account-statuses"
-    ),
-    re_path(r"^v1/accounts/" + ID.format("account_id") + "/followers$", accounts.followers, name="followers"),
-    re_path(r"^v1/accounts/" + ID.format("account_id") + "/following$", accounts.following, name="following"),
-    re_path(r"^v1/accounts/" + ID.format("account_id") + "/follow$", accounts.follow, name="follow"),
-    re_path(r"^v1/accounts/" + ID.format("account_id") + "/unfollow$", accounts.unfollow, name="unfollow"),
-    re_path(r"^v1/accounts/" + ID.format("account_id") + "/block$", accounts.block, name="block"),
-    re_path(r"^v1/accounts/" + ID.format("account_id") + "/unblock$", accounts.unblock, name="unblock"),
-    re_path(r"^v1/accounts/" + ID.format("account_id") + "/mute$", accounts.mute, name="mute"),
-    re_path(r"^v1/accounts/" + ID.format("account_id") + "/unmute$", accounts.unmute, name="unmute"),
+    route("v1/accounts/verify_credentials", accounts.verify_credentials, name="verify-credentials"),
+    route("v1/accounts/update_credentials", accounts.update_credentials, name="update-credentials"),
+    route("v1/accounts/lookup", accounts.lookup, name="account-lookup"),
+    route("v1/accounts/relationships", accounts.relationships, name="relationships"),
+    route(ACCOUNT, accounts.account, name="account"),
+    route(f"{ACCOUNT}/statuses", accounts.statuses, name="account-statuses"),
+    route(f"{ACCOUNT}/followers", accounts.followers, name="followers"),
+    route(f"{ACCOUNT}/following", accounts.following, name="following"),
+    route(f"{ACCOUNT}/follow", accounts.follow, name="follow"),
+    route(f"{ACCOUNT}/unfollow", accounts.unfollow, name="unfollow"),
+    route(f"{ACCOUNT}/block", accounts.block, name="block"),
+    route(f"{ACCOUNT}/unblock", accounts.unblock, name="unblock"),
+    route(f"{ACCOUNT}/mute", accounts.mute, name="mute"),
+    route(f"{ACCOUNT}/unmute", accounts.unmute, name="unmute"),
     # statuses
-    path("v1/statuses", statuses.create, name="statuses"),
-    re_path(r"^v1/statuses/" + ID.format("status_id") + "$", statuses.status, name="status"),
-    re_path(r"^v1/statuses/" + ID.format("status_id") + "/context$", statuses.context, name="context"),
-    re_path(r"^v1/statuses/" + ID.format("status_id") + "/favourite$", statuses.favourite, name="favourite"),
-    re_path(
-        r"^v1/statuses/" + ID.format("status_id") + "/unfavourite$", statuses.unfavourite, name="unfavourite"
-    ),
-    re_path(
-        r"^v1/statuses/" + ID.format("status_id") + "/favourited_by$",
-        statuses.favourited_by,
-        name="favourited-by",
-    ),
-    path("v1/favourites", statuses.favourites, name="favourites"),
+    route("v1/statuses", statuses.create, name="statuses"),
+    route(STATUS, statuses.status, name="status"),
+    route(f"{STATUS}/context", statuses.context, name="context"),
+    route(f"{STATUS}/favourite", statuses.favourite, name="favourite"),
+    route(f"{STATUS}/unfavourite", statuses.unfavourite, name="unfavourite"),
+    route(f"{STATUS}/favourited_by", statuses.favourited_by, name="favourited-by"),
+    route("v1/favourites", statuses.favourites, name="favourites"),
     # media
-    path("v1/media", statuses.upload, name="media-v1"),
-    path("v2/media", statuses.upload, name="media"),
-    re_path(r"^v1/media/" + ID.format("media_id") + "$", statuses.media_item, name="media-item"),
+    route("v1/media", statuses.upload, name="media-v1"),
+    route("v2/media", statuses.upload, name="media"),
+    route("v1/media/(?P<media_id>[0-9]{1,19})", statuses.media_item, name="media-item"),
     # timelines
-    path("v1/timelines/home", timelines.home, name="home"),
-    path("v1/timelines/public", timelines.public, name="public"),
-    re_path(r"^v1/timelines/tag/(?P<name>[^/]{1,100})$", timelines.tag, name="tag"),
+    route("v1/timelines/home", timelines.home, name="home"),
+    route("v1/timelines/public", timelines.public, name="public"),
+    route("v1/timelines/tag/(?P<name>[^/]{1,100})", timelines.tag, name="tag"),
     # notifications
-    path("v1/notifications", timelines.notifications, name="notifications"),
-    path("v1/notifications/clear", timelines.clear, name="notifications-clear"),
-    re_path(
-        r"^v1/notifications/" + ID.format("notification_id") + "$",
-        timelines.notification,
-        name="notification",
-    ),
-    re_path(
-        r"^v1/notifications/" + ID.format("notification_id") + "/dismiss$", timelines.dismiss, name="dismiss"
-    ),
+    route("v1/notifications", timelines.notifications, name="notifications"),
+    route("v1/notifications/clear", timelines.clear, name="notifications-clear"),
+    route(NOTIFICATION, timelines.notification, name="notification"),
+    route(f"{NOTIFICATION}/dismiss", timelines.dismiss, name="dismiss"),
     # markers and search
-    path("v1/markers", timelines.markers, name="markers"),
-    path("v2/search", timelines.search, name="search"),
+    route("v1/markers", timelines.markers, name="markers"),
+    route("v2/search", timelines.search, name="search"),
 ]
 
 urlpatterns = [

@@ -14,7 +14,6 @@ from openhouse.feeds.services import home_feed, home_feed_after
 from openhouse.posts.access import viewable_post, viewable_posts
 from openhouse.social import queries as social_queries
 from openhouse.social import services as social
-from openhouse.social.models import Notification
 
 KINDS_BY_TYPE: dict[str, list[str]] = {}
 for _kind, _type in entities.NOTIFICATION_TYPES.items():
