@@ -44,3 +44,14 @@ class RateLimited(DomainError):
         super().__init__(message)
         self.limit = limit
         self.reset_at = reset_at
+
+
+class TwoFactorRequired(NotAllowed):
+    """A team member without a confirmed second factor tried to act for the organisation."""
+
+    def __init__(
+        self,
+        message: str = "Set up two-factor authentication in your account's security settings before "
+        "you act for the organisation.",
+    ) -> None:
+        super().__init__(message)

@@ -85,7 +85,7 @@ def test_a_read_only_token_cannot_write_anywhere(api, member_of_public, outsider
     before = _state()
     body = {"status": "sneaky", "media_ids[]": [mine.pk], "description": "after", "display_name": "Changed"}
     checked = 0
-    for method, path, scope, _ in routes():
+    for method, path, _scope, _ in routes():
         if method not in WRITES or path == "^v1/apps/?$":
             continue
         url = _fill(path, ids)
