@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "openhouse.web.middleware.DomainErrorMiddleware",
-    "openhouse.api.middleware.CrossOriginMiddleware",
+    "openhouse.api.middleware.ApiMiddleware",
 ]
 
 ROOT_URLCONF = "openhouse.urls"

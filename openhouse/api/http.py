@@ -62,6 +62,21 @@ class Caller:
         return self.account
 
 
+def authorize(request: HttpRequest, *, scope: str | None = None, login: bool = False) -> Caller:
+    """Authenticate, count the request against the rate limits, and check the token's scope.
+
+    The usage is kept on the request (`api_usage`) so that ApiMiddleware can report it in the headers.
+    Raises Unauthorized, OutOfScope or RateLimited.
+    """
+    caller = _authenticate(request)
+    request.api_usage = _limit(request, caller)  # type: ignore[attr-defined]
+    if caller.token is None and login:
+        raise Unauthorized("This method requires an authenticated user")
+    if caller.token is not None and scope and not scope_rules.covers(caller.scopes, scope):
+        raise OutOfScope()
+    return caller
+
+
 def _authenticate(request: HttpRequest) -> Caller:
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if not header:
@@ -100,6 +115,9 @@ def json_response(data: Any, status: int = 200) -> JsonResponse:
     return JsonResponse(
         data, status=status, safe=False, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False}
     )
+
+
+API_ERRORS = (Unauthorized, OutOfScope, BadRequest, NotFound, NotAllowed, Invalid, RateLimited)
 
 
 def error_response(exc: Exception) -> JsonResponse:
@@ -146,17 +164,10 @@ def endpoint(*methods: str, scope: str | None = None, login: bool = False) -> Ca
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
-                caller = _authenticate(request)
-                usage = _limit(request, caller)
-                if caller.token is None and login:
-                    raise Unauthorized("This method requires an authenticated user")
-                if caller.token is not None and scope and not scope_rules.covers(caller.scopes, scope):
-                    raise OutOfScope()
-                response = view(request, caller, *args, **kwargs)
-            except (Unauthorized, OutOfScope, BadRequest, NotFound, NotAllowed, Invalid, RateLimited) as exc:
+                caller = authorize(request, scope=scope, login=login)
+                return view(request, caller, *args, **kwargs)
+            except API_ERRORS as exc:
                 return error_response(exc)
-            rate_headers(response, limit=usage.limit, remaining=usage.remaining, reset_at=usage.reset_at)
-            return response
 
         inner.api_scope = scope  # type: ignore[attr-defined]
         inner.api_login = login  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from oauth2_provider import views as oauth_views
 
 from openhouse.api import oauth
+from openhouse.api.rest import api as openhouse_api
 from openhouse.api.mastodon import accounts, instance, statuses, timelines
 
 
@@ -71,5 +72,6 @@ mastodon_patterns = [
 urlpatterns = [
     path("oauth/", include((oauth_patterns, "oauth2_provider"))),
     path(".well-known/oauth-authorization-server", oauth.authorization_server, name="oauth-metadata"),
+    path("api/openhouse/v1/", openhouse_api.urls),
     path("api/", include((mastodon_patterns, "mastodon"))),
 ]
