@@ -8,13 +8,23 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from oauth2_provider.http import OAuth2ResponseRedirect
+from oauth2_provider.models import get_application_model
 from oauth2_provider.views import AuthorizationView, RevokeTokenView
 
 from openhouse.api import scopes
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 # Schemes a registered redirect URI may never have: they would run code in the browser or read files.
 REFUSED_SCHEMES = {"javascript", "data", "vbscript", "file", "blob", "about"}
+
+
+def pkce_required(client_id: str) -> bool:
+    """PKCE is required of public clients (they have no secret); confidential ones may omit it."""
+    Application = get_application_model()
+    return not Application.objects.filter(
+        client_id=client_id, client_type=Application.CLIENT_CONFIDENTIAL
+    ).exists()
 
 
 class AuthorizeView(AuthorizationView):

@@ -13,7 +13,7 @@ from oauth2_provider.models import get_application_model
 from openhouse.accounts.models import Account
 from openhouse.api import scopes as scope_rules
 from openhouse.api.models import SCOPES_MAX, WEBSITE_MAX, AppRegistration, Marker
-from openhouse.api.oauth import OOB, REFUSED_SCHEMES
+from openhouse.api.oauth import LOOPBACK_HOSTS, OOB, REFUSED_SCHEMES
 from openhouse.core.errors import Invalid
 from openhouse.core.text import clean_text
 
@@ -52,6 +52,12 @@ def _clean_redirect_uris(raw: list[str]) -> list[str]:
                 URLValidator(schemes=["http", "https"])(uri)
             except ValidationError:
                 raise Invalid(f"'{uri[:100]}' is not a valid web address.", field="redirect_uris") from None
+            if parts.scheme.lower() == "http" and parts.hostname not in LOOPBACK_HOSTS:
+                raise Invalid(
+                    "Plain http:// redirect URIs are allowed only to this computer (127.0.0.1, localhost); "
+                    "use https://.",
+                    field="redirect_uris",
+                )
     return uris
 
 

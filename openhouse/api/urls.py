@@ -4,8 +4,8 @@ from django.urls import include, path, re_path
 from oauth2_provider import views as oauth_views
 
 from openhouse.api import oauth
-from openhouse.api.rest import api as openhouse_api
 from openhouse.api.mastodon import accounts, instance, statuses, timelines
+from openhouse.api.rest import api as openhouse_api
 
 
 def route(pattern: str, view, name: str):
