@@ -8,13 +8,17 @@ import io
 import math
 import random
 import secrets
+from base64 import b32encode
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, ImageDraw, ImageFilter
 
 from openhouse.accounts import services as accounts
+from openhouse.accounts import twofactor
 from openhouse.accounts.models import Account, Membership
 from openhouse.media import services as media
 from openhouse.posts import services as posts
@@ -23,6 +27,9 @@ from openhouse.social import services as social
 
 ORG = "mi5official"
 ADMIN = "siteadmin"
+# The organisation's team admin: logs in with a password and a code from an authenticator app.
+TEAM_ADMIN = "mi5.comms"
+ROLE_LABELS = ["Surveillance officer", "Agent runner", "Analyst", "Archivist"]
 PEOPLE = [
     ("priya.shots", "Priya Shah", "Street photography, mostly in the rain. Bristol."),
     ("tom_walks", "Tom Okafor", "Long walks, old buildings."),
@@ -108,6 +115,14 @@ def archive_box(seed: int) -> Image.Image:
     return img
 
 
+def _totp_key(handle: str) -> str:
+    device = TOTPDevice.objects.filter(user__handle=handle, confirmed=True).first()
+    if device is None:
+        return "(none: set up two-factor authentication at /accounts/security/)"
+    key = b32encode(device.bin_key).decode()
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
 class Command(BaseCommand):
     help = "Load the openhouse demo (safe to run again)."
 
@@ -122,7 +137,9 @@ class Command(BaseCommand):
             )
             admin.set_password(password)
             admin.save(update_fields=["password"])
-            for handle, _, _ in PEOPLE:
+            if not Account.objects.filter(handle=TEAM_ADMIN).exists():
+                self._team(Account.objects.get(handle=ORG), admin)
+            for handle, _, _ in [*PEOPLE, (TEAM_ADMIN, "", "")]:
                 person = Account.objects.get(handle=handle)
                 person.set_password(password)
                 person.save(update_fields=["password"])
@@ -130,8 +147,26 @@ class Command(BaseCommand):
             ("Demo content loaded." if created else "Demo content was already there.")
             + f"\n  Site admin:   http://127.0.0.1:8000/admin/  handle {ADMIN}  password {password}"
             + f"\n  Demo people:  {', '.join(p[0] for p in PEOPLE)}  (same password)"
-            + f"\n  Organisation: http://127.0.0.1:8000/{ORG}/\n"
+            + f"\n  Organisation: http://127.0.0.1:8000/{ORG}/"
+            + f"\n  Team admin:   http://127.0.0.1:8000/{ORG}/team/  handle {TEAM_ADMIN}  (same password)"
+            + "\n                then a code: add this key to an authenticator app (time-based, 6 digits):"
+            + f"\n                {_totp_key(TEAM_ADMIN)}\n"
         )
+
+    def _team(self, org: Account, site_admin: Account) -> None:
+        """A team admin with two-factor authentication already set up, and the organisation's role labels."""
+        lead = accounts.sign_up(
+            handle=TEAM_ADMIN,
+            email="mi5.comms@example.org",
+            password=secrets.token_urlsafe(16),
+            display_name="MI5 social team",
+        )
+        device = twofactor.begin_enrolment(actor=lead, account=lead)
+        code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+        twofactor.confirm_enrolment(actor=lead, account=lead, code=code)
+        accounts.appoint_first_admin(actor=site_admin, organisation=org, member=lead)
+        for name in ROLE_LABELS:
+            accounts.add_role_label(actor=lead, organisation=org, name=name)
 
     def _content(self) -> None:
         org = accounts.create_organisation(
