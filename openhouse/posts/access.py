@@ -96,3 +96,27 @@ def viewable_highlight(*, viewer: Viewer, highlight_id: int | str) -> Highlight:
     if highlight is None or not can_see_posts_of(viewer=viewer, account=highlight.account):
         raise NotFound()
     return highlight
+
+
+def viewable_account_by_id(
+    *, viewer: Viewer, account_id: int | str, through_own_block: bool = False
+) -> Account:
+    """As viewable_account, by the numeric id the API uses. With `through_own_block`, an account the
+    viewer blocked is found (to unblock it); one that blocked the viewer never is."""
+    try:
+        pk = int(account_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    account = Account.objects.filter(pk=pk, is_active=True).first()
+    if account is None:
+        raise NotFound()
+    viewer_id = _viewer_id(viewer)
+    if viewer_id is None or viewer_id == account.pk:
+        return account
+    if through_own_block:
+        if Block.objects.filter(blocker_id=account.pk, blocked_id=viewer_id).exists():
+            raise NotFound()
+        return account
+    if blocked_between(viewer_id, account.pk):
+        raise NotFound()
+    return account

@@ -1,6 +1,6 @@
 """Reads of posts tuned for the pages that show them: a fixed number of queries whatever the count."""
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from openhouse.accounts.models import Account
 from openhouse.media.models import MediaItem
@@ -74,3 +74,25 @@ def highlight_items(*, viewer: Viewer, highlight: Highlight) -> list[HighlightIt
     )
     prefetch_media([i.post for i in items if i.post is not None])
     return items
+
+
+def post_counts(account_ids: list[int]) -> dict[int, int]:
+    """How many posts each account has: one query for a whole page of accounts."""
+    rows = (
+        Post.objects.filter(author_id__in=account_ids)
+        .values("author_id")
+        .annotate(n=Count("pk"))
+        .values_list("author_id", "n")
+    )
+    return dict(rows)
+
+
+def prefetch_for_statuses(posts: list[Post]) -> None:
+    """Authors, photos, hashtags and mentions of already-fetched posts: a fixed number of queries."""
+    prefetch_related_objects(
+        posts,
+        "author",
+        Prefetch("media", queryset=MediaItem.objects.order_by("position")),
+        "hashtags",
+        Prefetch("mentions", queryset=Account.objects.filter(is_active=True)),
+    )
