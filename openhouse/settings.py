@@ -58,7 +58,12 @@ INSTALLED_APPS = [
     "openhouse.media",
     "openhouse.posts",
     "openhouse.social",
+    "openhouse.qa",
+    "openhouse.careers",
     "openhouse.feeds",
+    "oauth2_provider",
+    "ninja",
+    "openhouse.api",
     "openhouse.web",
 ]
 
@@ -76,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "openhouse.web.middleware.DomainErrorMiddleware",
+    "openhouse.api.middleware.ApiMiddleware",
 ]
 
 ROOT_URLCONF = "openhouse.urls"
@@ -301,6 +307,52 @@ SECURE_CSP = {
 
 #: Accounts with more followers than this are merged into feeds at read time instead of fanned out on write.
 FANOUT_MAX_FOLLOWERS = env_int("OPENHOUSE_FANOUT_MAX_FOLLOWERS", 10_000)
+
+#: Questions one person may ask in a Q&A session, unless the team sets another number when opening it.
+QA_QUESTIONS_PER_PERSON = env_int("OPENHOUSE_QA_QUESTIONS_PER_PERSON", 3, minimum=1)
+#: How often (milliseconds) an open Q&A page asks whether answers were published (see openhouse/qa/live.py).
+QA_POLL_MS = env_int("OPENHOUSE_QA_POLL_MS", 1000, minimum=250)
+# The public API: OAuth 2 tokens (django-oauth-toolkit) and rate limits per token and per client address.
+#: Seconds an API access token stays valid (Mastodon apps rarely refresh: the default is 90 days).
+API_TOKEN_SECONDS = env_int("OPENHOUSE_API_TOKEN_SECONDS", 90 * 24 * 3600, minimum=60)
+#: API requests one access token may make per rate-limit window.
+API_RATE_PER_TOKEN = env_int("OPENHOUSE_API_RATE_PER_TOKEN", 300, minimum=1)
+#: API requests one client address may make per rate-limit window, whatever the tokens.
+API_RATE_PER_IP = env_int("OPENHOUSE_API_RATE_PER_IP", 7500, minimum=1)
+#: Length of the API's rate-limit window, in seconds.
+API_RATE_WINDOW = env_int("OPENHOUSE_API_RATE_WINDOW", 300, minimum=1)
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+
+
+def _pkce_required(client_id: str) -> bool:
+    from openhouse.api.oauth import pkce_required  # the app registry is ready by the time this is asked
+
+    return pkce_required(client_id)
+
+
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": API_TOKEN_SECONDS,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 300,
+    # PKCE (S256 only) is honoured whenever a client sends a challenge and required of public clients;
+    # Mastodon's apps are confidential clients that may omit it (Mastodon.py does), as on Mastodon.
+    "PKCE_REQUIRED": _pkce_required,
+    # Loopback http redirects (RFC 8252) for desktop apps; openhouse.api.services refuses any other http.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "REQUEST_APPROVAL_PROMPT": "force",
+    "SCOPES_BACKEND_CLASS": "openhouse.api.scopes.MastodonScopes",
+    "ERROR_RESPONSE_WITH_SCOPES": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+}
 
 # Upload limits. Django caps neither file sizes nor pixels; openhouse.media enforces these.
 #: Largest accepted photo, in bytes.

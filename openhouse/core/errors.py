@@ -32,8 +32,18 @@ class Invalid(DomainError):
 
 
 class RateLimited(DomainError):
-    def __init__(self, message: str = "You're doing that too often. Try again in a few minutes.") -> None:
+    """Too many attempts; `reset_at` (Unix time) says when the window ends, when the limiter knows."""
+
+    def __init__(
+        self,
+        message: str = "You're doing that too often. Try again in a few minutes.",
+        *,
+        limit: int | None = None,
+        reset_at: float | None = None,
+    ) -> None:
         super().__init__(message)
+        self.limit = limit
+        self.reset_at = reset_at
 
 
 class TwoFactorRequired(NotAllowed):

@@ -4,6 +4,9 @@ Written here rather than taken from a decorator library because limits are keyed
 (an account, an e-mail address), not only by the client address, and must be callable from any adapter.
 """
 
+import time
+from dataclasses import dataclass
+
 from django.core.cache import cache
 
 from openhouse.core.errors import RateLimited
@@ -27,3 +30,35 @@ def hit(scope: str, key: str, *, limit: int, window: int) -> None:
 
 def reset(scope: str, key: str) -> None:
     cache.delete(f"rl:{scope}:{key}")
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Where a caller stands in the current window: what the API's X-RateLimit-* headers report."""
+
+    limit: int
+    remaining: int
+    reset_at: float  # Unix time at which the window ends
+
+
+def consume(scope: str, key: str, *, limit: int, window: int, now: float | None = None) -> Usage:
+    """Count one request of `key` in `scope` in a window aligned to multiples of `window` seconds.
+
+    Aligned windows let the reset time be computed without asking the cache for a key's expiry (Django's
+    cache API has no such call). Raises RateLimited (carrying the limit and reset time) past `limit`.
+    """
+    now = time.time() if now is None else now
+    bucket = int(now // window)
+    name = f"rl:{scope}:{key}:{bucket}"
+    if cache.add(name, 1, timeout=window + 1):
+        count = 1
+    else:
+        try:
+            count = cache.incr(name)
+        except ValueError:  # expired between add() and incr()
+            cache.add(name, 1, timeout=window + 1)
+            count = 1
+    reset_at = float((bucket + 1) * window)
+    if count > limit:
+        raise RateLimited(limit=limit, reset_at=reset_at)
+    return Usage(limit=limit, remaining=limit - count, reset_at=reset_at)

@@ -92,3 +92,24 @@ def home_feed(*, viewer: Account, before: int | None = None, limit: int = 12) ->
     if before is not None:
         posts = posts.filter(pk__lt=before)
     return list(posts.select_related("author").order_by("-id")[:limit])
+
+
+def home_feed_after(
+    *, viewer: Account, after: int, limit: int = 20, oldest_first: bool = False
+) -> list[Post]:
+    """Home-feed posts newer than post id `after` (Mastodon's since_id, or min_id with `oldest_first`:
+    the ones just after it). Newest first either way; read from the follows, as past the stored timeline.
+    """
+    followed = Exists(
+        Follow.objects.filter(follower=viewer, followee_id=OuterRef("author_id"), accepted=True)
+    )
+    muted = Exists(Mute.objects.filter(muter=viewer, muted_id=OuterRef("author_id")))
+    posts = (
+        viewable_posts(viewer=viewer)
+        .filter(Q(author_id=viewer.pk) | followed, pk__gt=after)
+        .exclude(muted)
+        .select_related("author")
+    )
+    if oldest_first:
+        return list(posts.order_by("id")[:limit])[::-1]
+    return list(posts.order_by("-id")[:limit])

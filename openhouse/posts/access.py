@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from openhouse.accounts.models import Account, Block, Follow
 from openhouse.core.errors import NotFound
-from openhouse.posts.models import Post
+from openhouse.posts.models import Highlight, Post
 
 Viewer = Account | AnonymousUser
 
@@ -82,5 +82,41 @@ def viewable_account(*, viewer: Viewer, handle: str) -> Account:
         raise NotFound()
     viewer_id = _viewer_id(viewer)
     if viewer_id is not None and viewer_id != account.pk and blocked_between(viewer_id, account.pk):
+        raise NotFound()
+    return account
+
+
+def viewable_highlight(*, viewer: Viewer, highlight_id: int | str) -> Highlight:
+    """A highlight is seen by whoever may see its account's posts."""
+    try:
+        pk = int(highlight_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    highlight = Highlight.objects.select_related("account").filter(pk=pk).first()
+    if highlight is None or not can_see_posts_of(viewer=viewer, account=highlight.account):
+        raise NotFound()
+    return highlight
+
+
+def viewable_account_by_id(
+    *, viewer: Viewer, account_id: int | str, through_own_block: bool = False
+) -> Account:
+    """As viewable_account, by the numeric id the API uses. With `through_own_block`, an account the
+    viewer blocked is found (to unblock it); one that blocked the viewer never is."""
+    try:
+        pk = int(account_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    account = Account.objects.filter(pk=pk, is_active=True).first()
+    if account is None:
+        raise NotFound()
+    viewer_id = _viewer_id(viewer)
+    if viewer_id is None or viewer_id == account.pk:
+        return account
+    if through_own_block:
+        if Block.objects.filter(blocker_id=account.pk, blocked_id=viewer_id).exists():
+            raise NotFound()
+        return account
+    if blocked_between(viewer_id, account.pk):
         raise NotFound()
     return account

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 
 from openhouse.accounts.models import Account, Block, Follow
 from openhouse.core.errors import NotFound
-from openhouse.posts.access import Viewer, viewable_posts
+from openhouse.posts.access import Viewer, viewable_post, viewable_posts
 from openhouse.posts.models import Post
 from openhouse.social.models import Comment, CountDelta, Like, Notification
 from openhouse.social.services import pending_counts
@@ -118,6 +118,7 @@ class Relationship:
     followed_by: bool
     blocking: bool
     muting: bool
+    requested_by: bool = False  # `account` asked to follow the viewer and waits
 
 
 def relationship(*, viewer: Account, account: Account) -> Relationship:
@@ -131,6 +132,7 @@ def relationship(*, viewer: Account, account: Account) -> Relationship:
         following=(viewer.pk, True) in links,
         requested=(viewer.pk, False) in links,
         followed_by=(account.pk, True) in links,
+        requested_by=(account.pk, False) in links,
         blocking=Block.objects.filter(blocker=viewer, blocked=account).exists(),
         muting=account.mutes_received.filter(muter=viewer).exists(),
     )
@@ -184,5 +186,70 @@ def notification_groups(*, viewer: Account, limit: int = 30) -> list[Notificatio
     return out
 
 
+def follow_request_count(*, account: Account) -> int:
+    return Follow.objects.filter(followee=account, accepted=False).count()
+
+
 def unread_count(*, viewer: Account) -> int:
     return Notification.objects.filter(recipient=viewer, read_at__isnull=True).count()
+
+
+# Lists the API pages through by id (keyset): querysets, newest first once ordered by -id. -------------
+
+
+def follower_links(*, account: Account) -> QuerySet[Follow]:
+    """Accepted follows of `account`, with the followers; page by Follow id."""
+    return Follow.objects.filter(followee=account, accepted=True, follower__is_active=True).select_related(
+        "follower"
+    )
+
+
+def following_links(*, account: Account) -> QuerySet[Follow]:
+    return Follow.objects.filter(follower=account, accepted=True, followee__is_active=True).select_related(
+        "followee"
+    )
+
+
+def like_links(*, post: Post) -> QuerySet[Like]:
+    """Likes of a post with the accounts that gave them; page by Like id."""
+    return Like.objects.filter(post=post, account__is_active=True).select_related("account")
+
+
+def liked_posts(*, viewer: Account) -> QuerySet[Like]:
+    """The viewer's likes of posts they can still see; page by Like id."""
+    return Like.objects.filter(account=viewer, post__in=viewable_posts(viewer=viewer)).select_related(
+        "post__author"
+    )
+
+
+def notifications(*, viewer: Account, kinds: list[str] | None = None) -> QuerySet[Notification]:
+    """The viewer's notifications, leaving out actors hidden from them (blocked either way, inactive)."""
+    rows = Notification.objects.filter(recipient=viewer).exclude(actor__in=_hidden_authors(viewer))
+    if kinds is not None:
+        rows = rows.filter(kind__in=kinds)
+    return rows.select_related("actor", "post__author", "comment__author", "comment__parent")
+
+
+def notification(*, viewer: Account, notification_id: int) -> Notification:
+    found = notifications(viewer=viewer).filter(pk=notification_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def viewable_comment(*, viewer: Viewer, comment_id: int | str) -> Comment:
+    """A comment on a post the viewer may see, by an author not hidden from them; else NotFound."""
+    try:
+        pk = int(comment_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    found = (
+        Comment.objects.filter(pk=pk)
+        .exclude(author__in=_hidden_authors(viewer))
+        .select_related("author", "parent")
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    found.post = viewable_post(viewer=viewer, post_id=found.post_id)
+    return found

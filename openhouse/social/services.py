@@ -354,3 +354,18 @@ def notify_caption_mentions(*, post_id: int) -> int:
 @transaction.atomic
 def mark_notifications_read(*, actor: Account) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def dismiss_notification(*, actor: Account, notification_id: int) -> None:
+    """Remove one of the actor's notifications. Another account's, or an unknown id, is NotFound."""
+    deleted, _ = Notification.objects.filter(pk=notification_id, recipient=actor).delete()
+    if not deleted:
+        raise NotFound()
+
+
+@transaction.atomic
+def clear_notifications(*, actor: Account) -> int:
+    """Remove all of the actor's notifications. Returns how many there were."""
+    deleted, _ = Notification.objects.filter(recipient=actor).delete()
+    return deleted
