@@ -50,13 +50,6 @@ def team(*, organisation: Account) -> list[TeamMember]:
     return sorted(members.values(), key=lambda m: (not m.is_admin, m.account.handle))
 
 
-def is_member(*, account: Account, organisation: Account) -> bool:
-    """Whether `account` holds any role in `organisation` (to offer a link to the team page, nothing more)."""
-    if not account.is_authenticated:
-        return False
-    return Membership.objects.filter(organisation=organisation, member=account).exists()
-
-
 def teams_of(*, account: Account) -> list[tuple[Account, list[str]]]:
     """The organisations `account` is on, with its roles in each (for its own settings page). One query."""
     teams: dict[int, tuple[Account, list[str]]] = {}

@@ -15,7 +15,6 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from openhouse.accounts import queries as team_queries
 from openhouse.accounts import services as accounts
 from openhouse.accounts.services import has_two_factor
 from openhouse.careers import queries as careers_queries
@@ -126,7 +125,7 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
     relation = None
     if request.user.is_authenticated and request.user.pk != account.pk:
         relation = social_queries.relationship(viewer=request.user, account=account)
-    on_team = account.is_organisation and team_queries.is_member(account=request.user, organisation=account)
+    team_roles = team.roles_of(request.user, account)
     return render(
         request,
         "web/profile.html",
@@ -134,9 +133,9 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
             "account": account,
             "highlights": queries.profile_highlights(viewer=request.user, account=account, visible=visible),
             "settings_row": careers_queries.profile_settings(organisation=account),
-            "team_roles": team.roles_of(request.user, account),
+            "team_roles": team_roles,
             "relation": relation,
-            "on_team": on_team,
+            "on_team": bool(team_roles),
             "grid": grid,
             "posts_visible": visible,
             "post_count": queries.post_count(account=account),
