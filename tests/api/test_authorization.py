@@ -227,7 +227,7 @@ def test_organisation_posts_show_the_organisation_never_the_member(api, organisa
             "officer.canary",
             "Canary Officer Realname",
             "officer.canary@example.org",
-            str(officer.pk) + '"',
+            '"' + str(officer.pk) + '"',  # as a whole JSON string id, not the tail of another id
         ):
             assert canary not in text, (r.request["PATH_INFO"], canary)
     status = responses[0].json()
