@@ -25,13 +25,14 @@ def concurrent_live_server(live_server):
     thread's one SQLite connection to every request thread. This page polls while other browsers post, so
     requests overlap, and one sqlite3 connection used from two threads at once fails ("bad parameter or
     other API misuse") or crashes. The test database is a file (tests/settings.py), so each request thread
-    can open its own; the shared connection is restored afterwards.
+    can open its own; the shared connection is restored afterwards. PostgreSQL is never shared.
     """
     from django.db import connections
 
     override = live_server.thread.connections_override
     shared = {}
-    if not connections["default"].is_in_memory_db():
+    default = connections["default"]
+    if default.vendor == "sqlite" and not default.is_in_memory_db():
         shared = {alias: override.pop(alias) for alias in list(override)}
     yield live_server
     override.update(shared)
