@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "openhouse.media",
     "openhouse.posts",
     "openhouse.social",
+    "openhouse.publishing",
     "openhouse.feeds",
     "openhouse.web",
 ]

@@ -193,9 +193,15 @@ def rendition_url(item: MediaItem, name: str, ext: str = "webp") -> str:
 
 
 def discard_unattached(*, older_than: timedelta = timedelta(hours=24)) -> int:
-    """Remove uploads that never made it into a post (abandoned compose flows). Returns how many."""
+    """Remove uploads that never made it into a post (abandoned compose flows). Returns how many.
+
+    An organisation's unattached photos belong to drafts that may wait in review for weeks;
+    openhouse.publishing removes them when their draft is deleted.
+    """
     cutoff = timezone.now() - older_than
-    stale = list(MediaItem.objects.filter(post__isnull=True, created_at__lt=cutoff)[:500])
+    stale = list(
+        MediaItem.objects.filter(post__isnull=True, created_at__lt=cutoff, owner__is_organisation=False)[:500]
+    )
     if not stale:
         return 0
     with transaction.atomic():

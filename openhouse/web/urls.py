@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from openhouse.web import discovery_views, social_views, views
+from openhouse.web import discovery_views, social_views, studio_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -56,6 +56,29 @@ urlpatterns = [
         name="media-file",
     ),
     re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/$", views.profile, name="profile"),
+    re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/studio/$", studio_views.studio, name="studio"),
+    re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/studio/new/$", studio_views.studio_new, name="studio-new"),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/studio/settings/$",
+        studio_views.studio_settings,
+        name="studio-settings",
+    ),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/studio/d/(?P<draft_id>[0-9]{1,19})/$",
+        studio_views.studio_draft,
+        name="studio-draft",
+    ),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/studio/d/(?P<draft_id>[0-9]{1,19})/"
+        r"(?P<action>submit|approve|reject|schedule|unschedule|publish|withdraw|delete)/$",
+        studio_views.studio_draft_action,
+        name="studio-draft-action",
+    ),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/studio/d/(?P<draft_id>[0-9]{1,19})/blur/$",
+        studio_views.studio_draft_blur,
+        name="studio-draft-blur",
+    ),
     re_path(
         r"^(?P<handle>[A-Za-z0-9._]{1,30})/(?P<which>followers|following)/$",
         social_views.people,

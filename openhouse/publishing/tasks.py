@@ -1,0 +1,20 @@
+"""Background work for publishing: scheduled publication, its sweeper, discarding originals."""
+
+from django.tasks import task
+
+from openhouse.publishing import services
+
+
+@task
+def publish_due(draft_id: int) -> bool:
+    return services.publish_due(draft_id=draft_id) is not None
+
+
+@task
+def publish_due_drafts() -> int:
+    return services.publish_due_drafts()
+
+
+@task
+def discard_originals(media_ids: list[int]) -> int:
+    return services.discard_originals(media_ids=media_ids)
