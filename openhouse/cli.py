@@ -63,10 +63,9 @@ def serve(args: argparse.Namespace) -> None:
     """
     _django(["migrate", "--no-input", "-v", "0"])
     _django(["collectstatic", "--no-input", "-v", "0"])
+    from django.conf import settings
     from granian import Granian
     from granian.constants import Interfaces
-
-    from django.conf import settings
 
     if settings.TASK_BACKEND == "immediate":  # otherwise `openhouse worker` sweeps
         start_sweeper()

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "openhouse.core",
     "openhouse.audit",
     "openhouse.accounts",
@@ -69,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -204,6 +208,11 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 # Reset links are single-use by construction (they hash the password) and last one hour, not Django's 3 days.
 PASSWORD_RESET_TIMEOUT = 3600
+
+# Two-factor authentication (django-otp): authenticator apps show codes under this name.
+OTP_TOTP_ISSUER = "openhouse"
+#: Hours an invitation link to join an organisation's team stays valid.
+INVITATION_MAX_AGE_HOURS = env_int("OPENHOUSE_INVITATION_MAX_AGE_HOURS", 72, minimum=1)
 
 #: How outgoing e-mail is sent: "smtp", or "console" (printed; the default of the embedded first look).
 EMAIL_MODE = env_str("OPENHOUSE_EMAIL", "console" if (DEBUG or EMBEDDED) else "smtp")

@@ -7,6 +7,8 @@ from collections.abc import Callable
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
 from openhouse.accounts import services as accounts
@@ -66,18 +68,52 @@ def director(db, organisation) -> Account:
     return person("director.general", "Director General")
 
 
+def enrol(account: Account) -> TOTPDevice:
+    """Give the account a confirmed authenticator app, as the set-up page would (without the pages)."""
+    return TOTPDevice.objects.create(user=account, name="Authenticator app", confirmed=True)
+
+
+def code_for(device: TOTPDevice) -> str:
+    """The code the person's app shows right now (time-machine moves 'now')."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def log_in_verified(client, account: Account) -> None:
+    """A session that logged in and passed a two-factor code (the code step is tested by HTTP elsewhere)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    device = TOTPDevice.objects.filter(user=account, confirmed=True).first() or enrol(account)
+    client.force_login(account)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 @pytest.fixture
 def officer(db, organisation) -> Account:
-    """A serving officer: real name and e-mail are secrets that must never reach the public."""
+    """A serving officer: real name and e-mail are secrets that must never reach the public.
+    An author in the organisation's team, with two-factor authentication set up."""
     account = person("officer.canary", "Canary Officer Realname")
     Membership.objects.create(organisation=organisation, member=account, role=Membership.Role.AUTHOR)
+    enrol(account)
     return account
 
 
 @pytest.fixture
 def reviewer(db, organisation) -> Account:
+    """A reviewer (security officer) in the organisation's team, with two-factor authentication."""
     account = person("reviewer.canary", "Canary Reviewer Realname")
     Membership.objects.create(organisation=organisation, member=account, role=Membership.Role.REVIEWER)
+    enrol(account)
+    return account
+
+
+@pytest.fixture
+def team_admin(db, organisation) -> Account:
+    """The organisation's team admin (invites, roles, role labels, audit log), with two-factor auth."""
+    account = person("team.admin", "Canary Admin Realname")
+    Membership.objects.create(organisation=organisation, member=account, role=Membership.Role.ADMIN)
+    enrol(account)
     return account
 
 

@@ -4,10 +4,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openhouse.accounts.handles import normalise_handle
-from openhouse.accounts.models import BIO_MAX, DISPLAY_NAME_MAX, LINK_MAX, Account
-from openhouse.core.errors import Invalid, NotAllowed
+from openhouse.accounts.models import BIO_MAX, DISPLAY_NAME_MAX, LINK_MAX, Account, Membership
+from openhouse.core.errors import Invalid, NotAllowed, TwoFactorRequired
 from openhouse.core.text import clean_text
 
 
@@ -109,14 +111,29 @@ def create_organisation(*, handle: str, display_name: str, bio: str = "", link: 
 
 
 def require_org_role(*, account: Account, organisation: Account, roles: tuple[str, ...]) -> None:
-    """Raise NotAllowed unless `account` holds one of `roles` (Membership.Role values) in `organisation`.
+    """Raise NotAllowed unless `account` holds one of `roles` (Membership.Role values) in `organisation`
+    and has confirmed a two-factor authenticator (TwoFactorRequired, a NotAllowed, otherwise).
 
     The one gate every adapter passes through before acting for an organisation. Outsiders get the same
-    sentence as members lacking the role, so the answer reveals nothing about the team.
+    sentence as members lacking the role, so the answer reveals nothing about the team; only a member
+    who holds the role learns that two-factor authentication is what they lack. Adapters with sessions
+    also check that the session itself passed a code (web: `team_member_required`).
     """
-    from openhouse.accounts.models import Membership
-
     if not (account.is_authenticated and organisation.is_organisation):
         raise NotAllowed("Only the organisation's team can do that.")
-    if not Membership.objects.filter(organisation=organisation, member=account, role__in=roles).exists():
+    enrolled = TOTPDevice.objects.filter(user=OuterRef("member"), confirmed=True)
+    holds = (
+        Membership.objects.filter(organisation=organisation, member=account, role__in=roles)
+        .annotate(enrolled=Exists(enrolled))
+        .values_list("enrolled", flat=True)
+        .first()
+    )
+    if holds is None:
         raise NotAllowed("Only the organisation's team can do that.")
+    if not holds:
+        raise TwoFactorRequired()
+
+
+def has_two_factor(account: Account) -> bool:
+    """True once the account has confirmed an authenticator app (recovery codes alone do not count)."""
+    return TOTPDevice.objects.filter(user=account, confirmed=True).exists()

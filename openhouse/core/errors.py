@@ -34,3 +34,14 @@ class Invalid(DomainError):
 class RateLimited(DomainError):
     def __init__(self, message: str = "You're doing that too often. Try again in a few minutes.") -> None:
         super().__init__(message)
+
+
+class TwoFactorRequired(NotAllowed):
+    """A team member without a confirmed second factor tried to act for the organisation."""
+
+    def __init__(
+        self,
+        message: str = "Set up two-factor authentication in your account's security settings before "
+        "you act for the organisation.",
+    ) -> None:
+        super().__init__(message)

@@ -1,30 +1,16 @@
-"""Who may see an organisation's studio and drafts: its team members, and nobody else.
+"""Who may see an organisation's drafts: its team members, and nobody else.
 
-To everyone outside the team a studio, a draft and a watch list are absent: the same NotFound as an unknown
-handle or id, so probing learns nothing about drafts, their number, or who is on the team.
+The studio itself is guarded by accounts.access.team_organisation (role and two-factor); here, a draft of
+another organisation, or any draft for someone outside the team, is absent: the same NotFound as an unknown
+id, so probing learns nothing about drafts or their number.
 """
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
 from openhouse.accounts.models import Account, Membership
-from openhouse.accounts.services import require_org_role
-from openhouse.core.errors import NotAllowed, NotFound
+from openhouse.core.errors import NotFound
 from openhouse.publishing.models import Draft
-
-ANY_ROLE = tuple(Membership.Role.values)
-
-
-def studio_organisation(*, viewer: Account | AnonymousUser, handle: str) -> Account:
-    """The organisation whose studio `viewer` may open, or NotFound."""
-    organisation = Account.objects.filter(handle=handle.lower(), is_organisation=True, is_active=True).first()
-    if organisation is None or not viewer.is_authenticated:
-        raise NotFound()
-    try:
-        require_org_role(account=viewer, organisation=organisation, roles=ANY_ROLE)  # type: ignore[arg-type]
-    except NotAllowed:
-        raise NotFound() from None
-    return organisation
 
 
 def team_roles(*, viewer: Account, organisation: Account) -> set[str]:

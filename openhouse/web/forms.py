@@ -3,6 +3,7 @@
 from django import forms
 
 from openhouse.accounts.models import BIO_MAX, DISPLAY_NAME_MAX, HANDLE_MAX, LINK_MAX
+from openhouse.accounts.twofactor import CODE_INPUT_MAX
 from openhouse.core.errors import Invalid
 from openhouse.media.models import ALT_TEXT_MAX
 from openhouse.posts.models import CAPTION_MAX
@@ -11,6 +12,23 @@ from openhouse.posts.models import CAPTION_MAX
 def add_invalid(form: forms.Form, exc: Invalid) -> None:
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=CODE_INPUT_MAX,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
 
 
 class SignUpForm(forms.Form):

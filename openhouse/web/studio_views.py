@@ -1,11 +1,11 @@
 """The organisation studio: drafts, review with the pre-publication report, scheduling, the watch list.
 
-Every page starts with publishing.access.studio_organisation: to anyone outside the team a studio does not
-exist (404, like an unknown page). Actions are POST forms that work without JavaScript and redirect back.
+Every view sits behind `team_member_required`: to anyone outside the team a studio does not exist (404, like
+an unknown page), and a member's session must have passed a two-factor code. Drafts are then looked up
+through publishing.access. Actions are POST forms that work without JavaScript and redirect back.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +17,7 @@ from openhouse.core.errors import Invalid, NotAllowed
 from openhouse.publishing import access, queries
 from openhouse.publishing import services as publishing
 from openhouse.publishing.models import Draft
+from openhouse.web.decorators import team_member_required
 from openhouse.web.forms import UploadForm, add_invalid
 from openhouse.web.studio_forms import (
     ApprovalsForm,
@@ -47,20 +48,18 @@ def _draft_url(organisation: Account, draft: Draft) -> str:
     return reverse("studio-draft", args=[organisation.handle, draft.pk])
 
 
-@login_required
+@team_member_required()
 @require_http_methods(["GET"])
-def studio(request: HttpRequest, handle: str) -> HttpResponse:
-    organisation = access.studio_organisation(viewer=request.user, handle=handle)
+def studio(request: HttpRequest, organisation: Account) -> HttpResponse:
     drafts = access.team_drafts(viewer=request.user, organisation=organisation)
     sections = queries.studio_sections(drafts=drafts)
     return render(request, "web/studio.html", _context(request, organisation, sections=sections))
 
 
-@login_required
+@team_member_required(Role.AUTHOR, Role.ADMIN)
 @require_http_methods(["GET", "POST"])
-def studio_new(request: HttpRequest, handle: str) -> HttpResponse:
+def studio_new(request: HttpRequest, organisation: Account) -> HttpResponse:
     """Step 1 of a draft: choose the photos (cleaned and kept as the organisation's), then describe them."""
-    organisation = access.studio_organisation(viewer=request.user, handle=handle)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -95,11 +94,10 @@ def _draft_page(request: HttpRequest, organisation: Account, draft: Draft, **for
     return render(request, "web/studio_draft.html", context, status=status)
 
 
-@login_required
+@team_member_required()
 @require_http_methods(["GET", "POST"])
-def studio_draft(request: HttpRequest, handle: str, draft_id: str) -> HttpResponse:
+def studio_draft(request: HttpRequest, organisation: Account, draft_id: str) -> HttpResponse:
     """The draft: its report, the edit form (writers), review and publication actions. POST saves an edit."""
-    organisation = access.studio_organisation(viewer=request.user, handle=handle)
     draft = access.team_draft(viewer=request.user, organisation=organisation, draft_id=draft_id)
     if request.method == "GET":
         return _draft_page(request, organisation, draft)
@@ -124,10 +122,11 @@ def studio_draft(request: HttpRequest, handle: str, draft_id: str) -> HttpRespon
     return _draft_page(request, organisation, draft, edit_form=form)
 
 
-@login_required
+@team_member_required()
 @require_POST
-def studio_draft_action(request: HttpRequest, handle: str, draft_id: str, action: str) -> HttpResponse:
-    organisation = access.studio_organisation(viewer=request.user, handle=handle)
+def studio_draft_action(
+    request: HttpRequest, organisation: Account, draft_id: str, action: str
+) -> HttpResponse:
     draft = access.team_draft(viewer=request.user, organisation=organisation, draft_id=draft_id)
     actor = request.user
     try:
@@ -182,11 +181,10 @@ def studio_draft_action(request: HttpRequest, handle: str, draft_id: str, action
     return redirect(_draft_url(organisation, draft))
 
 
-@login_required
+@team_member_required()
 @require_POST
-def studio_draft_blur(request: HttpRequest, handle: str, draft_id: str) -> HttpResponse:
+def studio_draft_blur(request: HttpRequest, organisation: Account, draft_id: str) -> HttpResponse:
     """One click on a detected face: the photo is made again from its original with that face blurred."""
-    organisation = access.studio_organisation(viewer=request.user, handle=handle)
     draft = access.team_draft(viewer=request.user, organisation=organisation, draft_id=draft_id)
     media_id, face = request.POST.get("media", ""), request.POST.get("face", "")
     if not (media_id.isdigit() and len(media_id) < 20 and face.isdigit() and len(face) < 4):
@@ -211,11 +209,10 @@ def _approved_message(draft: Draft) -> str:
     return "Your approval is recorded; the draft needs more approvals before it can go out."
 
 
-@login_required
+@team_member_required()
 @require_http_methods(["GET", "POST"])
-def studio_settings(request: HttpRequest, handle: str) -> HttpResponse:
+def studio_settings(request: HttpRequest, organisation: Account) -> HttpResponse:
     """Watch list, role labels and the number of approvals: admins change them, the team reads them."""
-    organisation = access.studio_organisation(viewer=request.user, handle=handle)
     forms = {
         "watch_form": WatchEntryForm(),
         "label_form": RoleLabelForm(),

@@ -1,12 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from openhouse.web import discovery_views, social_views, studio_views, views
+from openhouse.web import discovery_views, security_views, social_views, studio_views, team_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/login/code/", security_views.login_code, name="login-code"),
+    path("accounts/security/", security_views.security, name="security"),
+    path("accounts/security/two-factor/start/", security_views.two_factor_start, name="two-factor-start"),
+    path("accounts/security/two-factor/", security_views.two_factor_setup, name="two-factor-setup"),
+    path("accounts/security/two-factor/off/", security_views.two_factor_disable, name="two-factor-disable"),
+    path("accounts/security/recovery-codes/", security_views.recovery_codes, name="recovery-codes"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/edit/", views.edit_profile, name="edit-profile"),
     path("accounts/password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
@@ -79,6 +85,7 @@ urlpatterns = [
         studio_views.studio_draft_blur,
         name="studio-draft-blur",
     ),
+    re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/team/$", team_views.team, name="team"),
     re_path(
         r"^(?P<handle>[A-Za-z0-9._]{1,30})/(?P<which>followers|following)/$",
         social_views.people,

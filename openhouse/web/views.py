@@ -5,15 +5,18 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openhouse.accounts import services as accounts
+from openhouse.accounts.services import has_two_factor
 from openhouse.core import ratelimit
 from openhouse.core.errors import Invalid, NotFound
 from openhouse.feeds.services import home_feed
@@ -25,6 +28,7 @@ from openhouse.posts.access import can_see_posts_of, viewable_account, viewable_
 from openhouse.posts.models import Post
 from openhouse.social import queries as social_queries
 from openhouse.web.forms import ComposeForm, ProfileForm, SignUpForm, UploadForm, add_invalid
+from openhouse.web.security_views import start_code_step
 
 FEED_PAGE = 12
 
@@ -88,6 +92,14 @@ class LoginView(auth_views.LoginView):
         if login_name:
             ratelimit.hit("login-account", login_name, limit=10, window=900)
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        """An account with an authenticator app is not logged in yet: the code step comes first."""
+        account = form.get_user()
+        if not has_two_factor(account):
+            return super().form_valid(form)
+        start_code_step(self.request, account, account.backend)
+        return redirect(f"{reverse('login-code')}?{urlencode({'next': self.get_success_url()})}")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -4,7 +4,7 @@ import pytest
 
 from openhouse.accounts.models import Membership, RoleLabel
 from openhouse.publishing import services as publishing
-from tests.conftest import jpeg_bytes, person, upload
+from tests.conftest import enrol, jpeg_bytes, person, upload
 
 
 @pytest.fixture
@@ -13,16 +13,10 @@ def label(organisation) -> RoleLabel:
 
 
 @pytest.fixture
-def team_admin(db, organisation):
-    account = person("team.admin", "Canary Admin Realname")
-    Membership.objects.create(organisation=organisation, member=account, role=Membership.Role.ADMIN)
-    return account
-
-
-@pytest.fixture
 def second_reviewer(db, organisation):
     account = person("reviewer.two", "Second Reviewer Realname")
     Membership.objects.create(organisation=organisation, member=account, role=Membership.Role.REVIEWER)
+    enrol(account)
     return account
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import NoReverseMatch, reverse
 
+from openhouse.accounts.access import team_organisation
 from openhouse.accounts.models import Account, Membership
 from openhouse.audit import services as audit
 from openhouse.audit.models import AuditEntry
@@ -12,10 +13,9 @@ from openhouse.core.errors import Invalid, NotAllowed, NotFound
 from openhouse.media.models import MediaItem
 from openhouse.posts import services as posts
 from openhouse.posts.models import Post
-from openhouse.publishing import access
 from openhouse.publishing import services as publishing
 from openhouse.publishing.models import Draft, Review
-from tests.conftest import person, stored_files, text
+from tests.conftest import log_in_verified, person, stored_files, text
 from tests.publishing.conftest import approved, photos, submitted, write_draft
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_reviewer_cannot_approve_own_draft_through_any_adapter(client, admin_cli
     with pytest.raises(NotAllowed, match="someone else on the team"):
         publishing.approve_draft(reviewer=officer, draft=draft, revision=draft.revision)
 
-    client.force_login(officer)
+    log_in_verified(client, officer)
     url = reverse("studio-draft-action", args=[organisation.handle, draft.pk, "approve"])
     response = client.post(url, {"revision": draft.revision, "when": "now"}, follow=True)
     assert "someone else on the team has to review it" in text(response)
@@ -104,7 +104,7 @@ def test_site_superuser_outside_the_team_cannot_review_or_publish(organisation, 
     with pytest.raises(NotAllowed):
         publishing.publish_draft_now(actor=boss, draft=draft)
     with pytest.raises(NotFound):
-        access.studio_organisation(viewer=boss, handle=organisation.handle)
+        team_organisation(viewer=boss, handle=organisation.handle)
     assert not Post.objects.exists()
 
 
@@ -216,7 +216,7 @@ def test_rejection_needs_reasons_and_sends_the_draft_back(client, organisation, 
         reviewer=reviewer, draft=draft, revision=draft.revision, reasons="The badge in photo 2 is readable."
     )
     assert draft.status == Status.REJECTED
-    client.force_login(officer)
+    log_in_verified(client, officer)
     page = text(client.get(reverse("studio-draft", args=[organisation.handle, draft.pk])))
     assert "Changes requested." in page and "The badge in photo 2 is readable." in page
     with pytest.raises(Invalid):
@@ -264,13 +264,13 @@ def test_outsiders_and_other_organisations_teams_find_no_studio(client, organisa
         reverse("studio", args=["nobody.here"]),
     ]
     for viewer in (outsider, other_member):
-        client.force_login(viewer)
+        log_in_verified(client, viewer)
         for url in urls:
             assert client.get(url).status_code == 404, url
         response = client.post(reverse("studio-draft-action", args=[organisation.handle, draft.pk, "submit"]))
         assert response.status_code == 404
     client.logout()
-    assert client.get(urls[0]).status_code == 302  # to the login page, which says nothing about the org
+    assert client.get(urls[0]).status_code == 404
     for viewer in (outsider, AnonymousUser()):
         with pytest.raises(NotAllowed):
             publishing.submit_draft(actor=viewer, draft=draft)

@@ -12,7 +12,7 @@ from openhouse.core.errors import Invalid
 from openhouse.posts.models import Post
 from openhouse.publishing import services as publishing
 from openhouse.publishing.models import Draft
-from tests.conftest import text
+from tests.conftest import log_in_verified, text
 from tests.publishing.conftest import approved, submitted
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,9 @@ def clock():
         yield traveller
 
 
-def test_scheduled_post_publishes_on_time_and_only_once(clock, organisation, officer, reviewer, label, capsys):
+def test_scheduled_post_publishes_on_time_and_only_once(
+    clock, organisation, officer, reviewer, label, capsys
+):
     draft = submitted(officer, organisation, label=label)
     at = START + timedelta(hours=2)
     draft = publishing.approve_draft(reviewer=reviewer, draft=draft, revision=draft.revision, publish_at=at)
@@ -52,8 +54,12 @@ def test_an_edit_after_scheduling_cancels_the_publication(clock, organisation, o
     draft = publishing.schedule_draft(actor=officer, draft=draft, publish_at=START + timedelta(minutes=30))
     items = publishing.draft_photos(draft)
     draft = publishing.edit_draft(
-        actor=officer, draft=draft, caption="Changed after approval", role_label_id=None,
-        media_ids=[i.pk for i in items], alt_texts=[i.alt_text for i in items],
+        actor=officer,
+        draft=draft,
+        caption="Changed after approval",
+        role_label_id=None,
+        media_ids=[i.pk for i in items],
+        alt_texts=[i.alt_text for i in items],
     )
     assert draft.status == Status.SUBMITTED and draft.publish_at is None
     clock.move_to(START + timedelta(days=2))
@@ -89,7 +95,7 @@ def test_schedule_times_must_be_in_the_future_and_within_a_year(clock, organisat
     for when, sentence in [
         (START - timedelta(minutes=1), "in the future"),
         (START + timedelta(days=400), "up to a year ahead"),
-        (datetime(2026, 12, 2, 9, 0), "time zone"),  # noqa: DTZ001
+        (datetime(2026, 12, 2, 9, 0), "time zone"),
     ]:
         with pytest.raises(Invalid, match=sentence):
             publishing.schedule_draft(actor=officer, draft=draft, publish_at=when)
@@ -114,7 +120,7 @@ def test_with_a_deferring_backend_the_task_is_queued_for_the_due_time(
 
 def test_the_studio_schedules_through_the_review_form(clock, client, organisation, officer, reviewer):
     draft = submitted(officer, organisation)
-    client.force_login(reviewer)
+    log_in_verified(client, reviewer)
     url = reverse("studio-draft-action", args=[organisation.handle, draft.pk, "approve"])
     response = client.post(url, {"revision": draft.revision, "when": "schedule", "publish_at": ""})
     assert response.status_code == 400 and "Choose when to publish." in text(response)

@@ -1,0 +1,61 @@
+"""Reads for an organisation's team pages, tuned to a fixed number of queries whatever the team's size."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from openhouse.accounts.models import Account, Membership, RoleLabel
+
+ROLE_ORDER = {role: n for n, role in enumerate(Membership.Role.values)}
+
+
+@dataclass
+class TeamMember:
+    account: Account
+    roles: list[str] = field(default_factory=list)
+    two_factor: bool = False
+    since: object = None
+
+    @property
+    def role_names(self) -> list[str]:
+        return [Membership.Role(role).label for role in self.roles]
+
+    @property
+    def is_admin(self) -> bool:
+        return Membership.Role.ADMIN in self.roles
+
+
+def team(*, organisation: Account) -> list[TeamMember]:
+    """The members with their roles, whether they set up two-factor authentication, and when they
+    joined; admins first, then by handle. One query."""
+    rows = (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("member")
+        .annotate(
+            enrolled=Exists(TOTPDevice.objects.filter(user=OuterRef("member"), confirmed=True)),
+        )
+        .order_by("member__handle", "role")
+    )
+    members: dict[int, TeamMember] = {}
+    for row in rows:
+        entry = members.setdefault(
+            row.member_id, TeamMember(account=row.member, two_factor=row.enrolled, since=row.created_at)
+        )
+        entry.roles.append(row.role)
+        entry.since = min(entry.since, row.created_at)  # type: ignore[type-var]
+    for entry in members.values():
+        entry.roles.sort(key=ROLE_ORDER.__getitem__)
+    return sorted(members.values(), key=lambda m: (not m.is_admin, m.account.handle))
+
+
+def roles_of(*, account: Account, organisation: Account) -> set[str]:
+    if not account.is_authenticated:
+        return set()
+    return set(
+        Membership.objects.filter(organisation=organisation, member=account).values_list("role", flat=True)
+    )
+
+
+def role_labels(*, organisation: Account) -> list[RoleLabel]:
+    return list(RoleLabel.objects.filter(organisation=organisation).order_by("position", "name"))
