@@ -258,9 +258,9 @@ def studio_settings(request: HttpRequest, organisation: Account) -> HttpResponse
                     )
                     messages.success(request, "Saved.")
                     return redirect("studio-settings", handle=organisation.handle)
-        except Invalid as exc:
+        except (Invalid, NotAllowed) as exc:
             target = {"add_watch": "watch_form", "add_label": "label_form", "approvals": "approvals_form"}
-            if do in target:
+            if isinstance(exc, Invalid) and do in target:
                 add_invalid(forms[target[do]], exc)
             else:
                 messages.error(request, exc.message)
