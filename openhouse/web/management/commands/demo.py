@@ -8,17 +8,23 @@ import io
 import math
 import random
 import secrets
+from base64 import b32encode
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image, ImageDraw, ImageFilter
 
 from openhouse.accounts import services as accounts
-from openhouse.accounts.models import Account, Membership
+from openhouse.accounts import twofactor
+from openhouse.accounts.models import Account, Membership, RoleLabel
 from openhouse.media import services as media
 from openhouse.posts import services as posts
 from openhouse.posts.models import Post
+from openhouse.publishing import services as publishing
+from openhouse.publishing.models import WatchEntry
 from openhouse.social import services as social
 
 ORG = "mi5official"
@@ -28,6 +34,13 @@ PEOPLE = [
     ("tom_walks", "Tom Okafor", "Long walks, old buildings."),
     ("jo.archive", "Jo Llewellyn", "Archivist. I like boxes nobody has opened in 60 years."),
 ]
+# The organisations' social team: they post as the organisation, under role labels, and never appear.
+TEAM = [
+    ("desk.officer", "Desk Officer", Membership.Role.AUTHOR),
+    ("duty.reviewer", "Duty Reviewer", Membership.Role.REVIEWER),
+    ("team.lead", "Team Lead", Membership.Role.ADMIN),
+]
+LABELS = ["Press office", "Surveillance officer", "Agent runner", "Archivist", "Recruitment team"]
 
 
 def _jpeg(image: Image.Image) -> SimpleUploadedFile:
@@ -122,15 +135,25 @@ class Command(BaseCommand):
             )
             admin.set_password(password)
             admin.save(update_fields=["password"])
-            for handle, _, _ in PEOPLE:
+            for handle in [p[0] for p in PEOPLE] + [t[0] for t in TEAM]:
                 person = Account.objects.get(handle=handle)
                 person.set_password(password)
                 person.save(update_fields=["password"])
+        keys = "".join(
+            f"\n    {d.user.handle}: {b32encode(d.bin_key).decode()}"
+            for d in TOTPDevice.objects.filter(user__handle__in=[t[0] for t in TEAM], confirmed=True)
+            .select_related("user")
+            .order_by("user__handle")
+        )
         self.stdout.write(
             ("Demo content loaded." if created else "Demo content was already there.")
             + f"\n  Site admin:   http://127.0.0.1:8000/admin/  handle {ADMIN}  password {password}"
             + f"\n  Demo people:  {', '.join(p[0] for p in PEOPLE)}  (same password)"
-            + f"\n  Organisation: http://127.0.0.1:8000/{ORG}/\n"
+            + f"\n  Organisation: http://127.0.0.1:8000/{ORG}/"
+            + f"\n  Its studio:   http://127.0.0.1:8000/{ORG}/studio/  as {', '.join(t[0] for t in TEAM)}"
+            + " (same password; add these authenticator keys to an app for the log-in code):"
+            + keys
+            + "\n"
         )
 
     def _content(self) -> None:
@@ -160,7 +183,10 @@ class Command(BaseCommand):
                 actor=person, account=person, display_name=name, bio=bio, link="", is_private=False
             )
             people.append(person)
-        Membership.objects.create(organisation=org, member=people[2], role=Membership.Role.AUTHOR)
+        self.team = self._team([org, museum])
+        for n, name in enumerate(LABELS):
+            RoleLabel.objects.create(organisation=org, name=name, position=n)
+        RoleLabel.objects.create(organisation=museum, name="Curator")
         self._post(
             people[0],
             [landscape(1, ((250, 170, 120), (255, 225, 190), (255, 245, 220), (90, 70, 90)))],
@@ -184,6 +210,7 @@ class Command(BaseCommand):
                 "Yellowed letters spread on a table with a red ribbon",
                 "A pale landscape print from the collection",
             ],
+            label="Curator",
         )
         self._post(
             people[2],
@@ -207,7 +234,9 @@ class Command(BaseCommand):
                 "Rounded pods on both sides of an atrium seen from below",
                 "Blue sky above a city skyline seen from the building",
             ],
+            label="Press office",
         )
+        self._waiting_draft(org)
 
         self._conversation(org, museum, people)
 
@@ -243,6 +272,66 @@ class Command(BaseCommand):
         for post in Post.objects.exclude(author=org)[:3]:
             social.like_post(actor=people[0], post_id=post.pk)
 
-    def _post(self, author: Account, images: list[Image.Image], caption: str, alts: list[str]) -> None:
-        items = media.store_photos(owner=author, uploads=[_jpeg(i) for i in images], alt_texts=alts)
-        posts.create_post(author=author, media_ids=[i.pk for i in items], caption=caption)
+    def _waiting_draft(self, org: Account) -> None:
+        """A careers post waiting in the studio, with a watch list that flags something in it."""
+        for pattern, regex in [("pods", False), (r"\bagent\s+runners?\b", True), ("Thames House", False)]:
+            WatchEntry.objects.create(organisation=org, pattern=pattern, is_regex=regex)
+        writer = self.team[Membership.Role.AUTHOR]
+        alts = ["An empty corridor with a row of doors and soft light"]
+        draft = publishing.start_draft(
+            actor=writer, organisation=org, uploads=[_jpeg(lobby_looking_up(11))], alt_texts=alts
+        )
+        label_id = RoleLabel.objects.get(organisation=org, name="Recruitment team").pk
+        draft = publishing.edit_draft(
+            actor=writer,
+            draft=draft,
+            caption="Think you wouldn't fit in here? Our agent runners come from every background. "
+            "Ask us about careers on Thursday's Q&A. #careers",
+            role_label_id=label_id,
+            media_ids=[i.pk for i in publishing.draft_photos(draft)],
+            alt_texts=alts,
+        )
+        publishing.submit_draft(actor=writer, draft=draft)
+
+    def _team(self, organisations: list[Account]) -> dict[str, Account]:
+        team = {}
+        for handle, name, role in TEAM:
+            member = accounts.sign_up(
+                handle=handle,
+                email=f"{handle.replace('.', '_')}@example.org",
+                password=secrets.token_urlsafe(16),
+                display_name=name,
+            )
+            device = twofactor.begin_enrolment(actor=member, account=member)
+            code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+            twofactor.confirm_enrolment(actor=member, account=member, code=code)
+            for org in organisations:
+                Membership.objects.create(organisation=org, member=member, role=role)
+            team[role] = member
+        return team
+
+    def _post(
+        self, author: Account, images: list[Image.Image], caption: str, alts: list[str], label: str = ""
+    ) -> None:
+        if not author.is_organisation:
+            items = media.store_photos(owner=author, uploads=[_jpeg(i) for i in images], alt_texts=alts)
+            posts.create_post(author=author, media_ids=[i.pk for i in items], caption=caption)
+            return
+        # An organisation's post goes the way every one does: drafted, reviewed by someone else, published.
+        writer, reviewer = self.team[Membership.Role.AUTHOR], self.team[Membership.Role.REVIEWER]
+        draft = publishing.start_draft(
+            actor=writer, organisation=author, uploads=[_jpeg(i) for i in images], alt_texts=alts
+        )
+        label_id = (
+            RoleLabel.objects.filter(organisation=author, name=label).values_list("pk", flat=True).first()
+        )
+        draft = publishing.edit_draft(
+            actor=writer,
+            draft=draft,
+            caption=caption,
+            role_label_id=label_id,
+            media_ids=[i.pk for i in publishing.draft_photos(draft)],
+            alt_texts=alts,
+        )
+        draft = publishing.submit_draft(actor=writer, draft=draft)
+        publishing.approve_draft(reviewer=reviewer, draft=draft, revision=draft.revision, publish_now=True)
