@@ -42,7 +42,7 @@ def team_draft(*, viewer: Account | AnonymousUser, organisation: Account, draft_
         raise NotFound() from None
     draft = (
         team_drafts(viewer=viewer, organisation=organisation)
-        .select_related("role_label")
+        .select_related("role_label", "organisation")
         .filter(pk=pk)
         .first()
     )

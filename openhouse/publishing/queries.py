@@ -63,10 +63,11 @@ class Report:
     writer_ids: list[int] = field(default_factory=list)
 
 
-def report(*, draft: Draft) -> Report:
+def report(*, draft: Draft, items: list[MediaItem] | None = None) -> Report:
     """What reviewers see before approving: per photo the metadata and faces the original carried, and
     every watch-list hit in the caption, the alt texts and the role label."""
-    items = [row.media for row in DraftPhoto.objects.filter(draft=draft).select_related("media")]
+    if items is None:
+        items = [row.media for row in DraftPhoto.objects.filter(draft=draft).select_related("media")]
     entries = list(
         WatchEntry.objects.filter(organisation=draft.organisation).values_list("pattern", "is_regex")
     )

@@ -83,7 +83,7 @@ def _draft_page(request: HttpRequest, organisation: Account, draft: Draft, **for
         request,
         organisation,
         draft=draft,
-        report=queries.report(draft=draft),
+        report=queries.report(draft=draft, items=items),
         edit_form=forms.get("edit_form") or DraftForm(initial=initial, items=items, labels=labels),
         approve_form=forms.get("approve_form") or ApproveForm(initial={"revision": draft.revision}),
         reject_form=forms.get("reject_form") or RejectForm(initial={"revision": draft.revision}),
