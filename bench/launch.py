@@ -49,6 +49,7 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -67,7 +68,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-DB_NAME = "openhouse_bench"
+DEFAULT_DB_NAME = "openhouse_bench"
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/9"
 BACKEND = "openhouse.accounts.backends.HandleOrEmailBackend"
@@ -207,19 +208,28 @@ def with_database(url: str, name: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(path="/" + name))
 
 
-def recreate_pg_database(admin_url: str) -> None:
+def checked_db_name(name: str) -> str:
+    """The bench database's name goes into DROP/CREATE DATABASE, so only a plain identifier will do."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name) or name in ("postgres", "template0", "template1"):
+        raise SystemExit(
+            f"--db-name must be a plain lower-case identifier of a scratch database, not {name!r}"
+        )
+    return name
+
+
+def recreate_pg_database(admin_url: str, name: str) -> None:
     import psycopg
 
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
 
 
-def drop_pg_database(admin_url: str) -> None:
+def drop_pg_database(admin_url: str, name: str) -> None:
     import psycopg
 
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def flush_redis(url: str) -> None:
@@ -268,15 +278,11 @@ def migrate(env: dict[str, str]) -> None:
 
 
 def setup_django(env: dict[str, str]) -> None:
-    import logging
-
     os.environ.clear()
     os.environ.update(env)
     import django
 
-    django.setup()
-    # The task backend logs two INFO lines per task whatever OPENHOUSE_LOG_LEVEL says; not in this output.
-    logging.getLogger("django.tasks").setLevel(logging.WARNING)
+    django.setup()  # OPENHOUSE_LOG_LEVEL=WARNING keeps the task backend's INFO lines out of this output
 
 
 # The server ---------------------------------------------------------------------------------------------
@@ -1299,6 +1305,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="an admin connection, to create the bench database",
     )
     parser.add_argument(
+        "--db-name",
+        type=checked_db_name,
+        default=os.environ.get("BENCH_DB_NAME", DEFAULT_DB_NAME),
+        help="the scratch PostgreSQL database the bench drops and creates (env BENCH_DB_NAME)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("BENCH_PORT", "0")),
+        help="the server's port on 127.0.0.1 (env BENCH_PORT; 0: any free port)",
+    )
+    parser.add_argument(
         "--redis-url",
         default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
         help="a Redis database the bench may flush",
@@ -1334,8 +1352,8 @@ class Target:
     @classmethod
     def make(cls, args: argparse.Namespace, tmp: Path) -> "Target":
         sqlite_path = str(tmp / "bench.sqlite3") if args.db == "sqlite" else ""
-        db_url = f"sqlite:///{sqlite_path}" if sqlite_path else with_database(args.pg_url, DB_NAME)
-        port = free_port()
+        db_url = f"sqlite:///{sqlite_path}" if sqlite_path else with_database(args.pg_url, args.db_name)
+        port = args.port or free_port()
         env = app_env(
             db_url=db_url,
             redis_url=args.redis_url,
@@ -1417,7 +1435,7 @@ def run_raw_insert(report: Report, target: Target, tmp: Path, when: str) -> None
 def run_all(report: Report, args: argparse.Namespace, target: Target, tmp: Path) -> None:
     with report.step("fresh database, Redis db flushed, migrations"):
         if not target.sqlite_path:
-            recreate_pg_database(args.pg_url)
+            recreate_pg_database(args.pg_url, args.db_name)
         flush_redis(args.redis_url)
         migrate(target.env)
     run_raw_insert(report, target, tmp, "fresh database")
@@ -1459,7 +1477,7 @@ def cleanup(args: argparse.Namespace) -> None:
 
         connections.close_all()
     if args.db == "postgres" and not args.keep_db:
-        drop_pg_database(args.pg_url)
+        drop_pg_database(args.pg_url, args.db_name)
     flush_redis(args.redis_url)
 
 

@@ -103,15 +103,21 @@ TEMPLATES = [
 DATABASE_URL = env_str("OPENHOUSE_DATABASE_URL", f"sqlite:///{DATA_DIR / 'openhouse.sqlite3'}")
 #: Seconds a database connection is kept open between requests (PostgreSQL).
 DATABASE_CONN_MAX_AGE = env_int("OPENHOUSE_DATABASE_CONN_MAX_AGE", 60)
+#: Seconds a SQLite writer waits for the write lock before failing with "database is locked".
+SQLITE_BUSY_TIMEOUT = env_int("OPENHOUSE_SQLITE_BUSY_TIMEOUT", 30, minimum=1)
 
 
 def database_from_url(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=DATABASE_CONN_MAX_AGE, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        # WAL lets readers and one writer overlap; IMMEDIATE avoids lock upgrades that fail under load.
+        # SQLite has one writer at a time. WAL lets readers and that writer overlap; IMMEDIATE takes the
+        # write lock at BEGIN, so a transaction never fails halfway upgrading a read lock (a busy wait
+        # cannot help that case); the busy timeout makes the other writers queue for the lock instead of
+        # failing. 5 s was too short for 32 concurrent writers on 2 loaded cores (bench.launch --db sqlite).
         config["OPTIONS"] = {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
+            "timeout": SQLITE_BUSY_TIMEOUT,
         }
         config["CONN_MAX_AGE"] = 0
     return config
@@ -176,6 +182,29 @@ elif MEDIA_STORAGE == "s3":
 else:
     raise ImproperlyConfigured("OPENHOUSE_MEDIA_STORAGE must be 'local' or 's3'.")
 
+# Uploaded originals of draft photos (for the pre-publication report and face blurring) live apart from
+# served media until publication: on local disk outside MEDIA_ROOT, on S3 private objects with no public URL.
+if MEDIA_STORAGE == "local":
+    _originals_storage = {
+        "BACKEND": "openhouse.media.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": DATA_DIR / "originals"},
+    }
+else:
+    _originals_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_media_storage["OPTIONS"],
+            #: S3 bucket for draft photos' uploaded originals; it must not be public. Empty: the media bucket under originals/ (then keep that prefix out of any public bucket policy).
+            "bucket_name": env_str("OPENHOUSE_S3_ORIGINALS_BUCKET", "")
+            or _media_storage["OPTIONS"]["bucket_name"],
+            "location": "originals",
+            "custom_domain": None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "object_parameters": {"CacheControl": "private, no-store"},
+        },
+    }
+
 # Where browsers may load media from, besides this site (the S3 bucket or CDN).
 MEDIA_ORIGINS = [f"https://{d}" for d in [env_str("OPENHOUSE_S3_PUBLIC_DOMAIN", "")] if d]
 
@@ -183,6 +212,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
     "default": _media_storage,
+    "originals": _originals_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -296,11 +326,28 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-#: Log level of the app servers and workers.
-LOG_LEVEL = env_str("OPENHOUSE_LOG_LEVEL", "INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-}
+#: Log level of the app servers and workers (DEBUG, INFO, WARNING, ERROR), Django's own loggers included.
+LOG_LEVEL = env_str("OPENHOUSE_LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"OPENHOUSE_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {LOG_LEVEL!r}."
+    )
+
+
+def logging_config(level: str) -> dict:
+    """Everything to one console handler at `level`.
+
+    Django's default configuration gives the "django" logger level INFO and its own handlers, so its
+    children (django.tasks, django.request) would ignore the root's level: it is set here as well, and
+    records go up to the root's handler.
+    """
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "handlers": {"console": {"class": "logging.StreamHandler", "level": level}},
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {"django": {"handlers": [], "level": level, "propagate": True}},
+    }
+
+
+LOGGING = logging_config(LOG_LEVEL)

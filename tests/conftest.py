@@ -39,8 +39,18 @@ def media_root(settings, tmp_path):
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(root), "base_url": "/media/"},
         },
+        "originals": {
+            "BACKEND": "openhouse.media.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "originals")},
+        },
     }
     return root
+
+
+@pytest.fixture
+def originals_root(media_root):
+    """Where this test's draft photos keep their uploaded originals (beside, never inside, media_root)."""
+    return media_root.parent / "originals"
 
 
 def person(handle: str, name: str, **extra) -> Account:

@@ -1,5 +1,7 @@
 """Accounts (people and organisations), and the members who act for an organisation."""
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -188,7 +190,54 @@ class RoleLabel(models.Model):
         ordering = ["position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="role_label_unique_name"),
+            models.UniqueConstraint("organisation", Lower("name"), name="role_label_unique_name_ci"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class Invitation(models.Model):
+    """An offer to join an organisation's team with some roles, sent as a link (to anyone who holds it)
+    or by e-mail (for the account using that address). Only a SHA-256 of the link's random token is
+    stored; the link works once, until `expires_at`, unless revoked."""
+
+    organisation = models.ForeignKey(
+        Account,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        limit_choices_to={"is_organisation": True},
+    )
+    invited_by = models.ForeignKey(
+        Account, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    email = models.EmailField(max_length=254, blank=True)
+    roles = models.JSONField(default=list)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        Account, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(revoked_at__isnull=True),
+                name="invitation_accepted_or_revoked_not_both",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="invitation_org_newest")]
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk} to {self.organisation}"
+
+    def is_pending(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
+
+    @property
+    def role_names(self) -> list[str]:
+        return [Membership.Role(role).label for role in self.roles]

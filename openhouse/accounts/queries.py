@@ -3,9 +3,10 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from openhouse.accounts.models import Account, Membership, RoleLabel
+from openhouse.accounts.models import Account, Invitation, Membership, RoleLabel
 
 ROLE_ORDER = {role: n for n, role in enumerate(Membership.Role.values)}
 
@@ -49,13 +50,15 @@ def team(*, organisation: Account) -> list[TeamMember]:
     return sorted(members.values(), key=lambda m: (not m.is_admin, m.account.handle))
 
 
-def roles_of(*, account: Account, organisation: Account) -> set[str]:
-    if not account.is_authenticated:
-        return set()
-    return set(
-        Membership.objects.filter(organisation=organisation, member=account).values_list("role", flat=True)
-    )
-
-
 def role_labels(*, organisation: Account) -> list[RoleLabel]:
     return list(RoleLabel.objects.filter(organisation=organisation).order_by("position", "name"))
+
+
+def pending_invitations(*, organisation: Account) -> list[Invitation]:
+    return list(
+        Invitation.objects.filter(
+            organisation=organisation, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+        )
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )

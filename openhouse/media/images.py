@@ -10,11 +10,13 @@ IPTC, maker note, comment, ICC profile or embedded thumbnail of the upload can r
 
 import base64
 import io
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
 from django.conf import settings
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, ImageFilter, ImageOps, UnidentifiedImageError
 
 from openhouse.core.errors import Invalid
 
@@ -26,6 +28,8 @@ WIDTHS = (1080, 640)
 SQUARE = 400
 WEBP_QUALITY = 80
 JPEG_QUALITY = 82
+# A blurred face keeps about this many cells of colour across its longest side.
+BLUR_CELLS = 6
 _SRGB = ImageCms.createProfile("sRGB")
 
 
@@ -80,8 +84,33 @@ def open_checked(fp: BinaryIO, *, size: int) -> Image.Image:
     return image
 
 
-def clean(image: Image.Image, *, target: int = LARGEST) -> Image.Image:
-    """Decode (scaled towards `target` for JPEG), apply orientation, convert to sRGB, drop all metadata."""
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in the upright (orientation applied) pixels of the photo at its full uploaded size."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+
+
+def upright_size(image: Image.Image) -> tuple[int, int]:
+    """The full size of an opened (not yet decoded) photo once its EXIF orientation is applied."""
+    width, height = image.size
+    try:
+        orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
+    except Exception:  # unreadable EXIF: exif_transpose will not rotate either
+        orientation = 1
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+def clean(image: Image.Image, *, target: int = LARGEST, blur_regions: Sequence[Box] = ()) -> Image.Image:
+    """Decode (scaled towards `target` for JPEG), apply orientation, convert to sRGB, drop all metadata.
+
+    `blur_regions` (in upright full-size pixels, see Box) are blurred beyond recognition after orientation
+    and before any resizing, so every rendition made from the result is blurred too.
+    """
+    full = upright_size(image)
     if image.format == "JPEG":
         image.draft("RGB", (target, target))
     try:
@@ -93,6 +122,8 @@ def clean(image: Image.Image, *, target: int = LARGEST) -> Image.Image:
     icc = image.info.get("icc_profile")
     oriented = ImageOps.exif_transpose(image) or image
     rgb = _to_srgb(oriented, icc)
+    if blur_regions:
+        rgb = blur(rgb, blur_regions, scale=(rgb.width / full[0], rgb.height / full[1]))
     # Rebuild from raw pixels: a fresh image with an empty `info`, so encoders have nothing to copy.
     return Image.frombytes("RGB", rgb.size, rgb.tobytes())
 
@@ -112,6 +143,32 @@ def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
         except (ImageCms.PyCMSError, OSError):
             pass  # a broken profile: fall back to treating the pixels as sRGB
     return image.convert("RGB")
+
+
+def blur(
+    image: Image.Image, regions: Sequence[Box], *, scale: tuple[float, float] = (1.0, 1.0)
+) -> Image.Image:
+    """A copy of `image` with each region made unrecognisable; `scale` maps region pixels to image pixels.
+
+    Each region is first reduced to about BLUR_CELLS cells across (the detail is gone, not hidden, so no
+    sharpening brings it back), then enlarged and smoothed so it reads as a soft blur, not a mosaic.
+    """
+    out = image.copy()
+    for region in regions:
+        left = max(0, math.floor(region.x * scale[0]))
+        top = max(0, math.floor(region.y * scale[1]))
+        right = min(image.width, math.ceil((region.x + region.w) * scale[0]))
+        bottom = min(image.height, math.ceil((region.y + region.h) * scale[1]))
+        if right <= left or bottom <= top:
+            continue
+        patch = out.crop((left, top, right, bottom))
+        w, h = patch.size
+        cells = max(1, max(w, h) // BLUR_CELLS)
+        tiny = patch.resize((max(1, w // cells), max(1, h // cells)), Image.Resampling.BOX)
+        soft = tiny.resize((w, h), Image.Resampling.BILINEAR)
+        soft = soft.filter(ImageFilter.GaussianBlur(radius=max(1.0, min(w, h) / (2 * BLUR_CELLS))))
+        out.paste(soft, (left, top))
+    return out
 
 
 def fit_width(image: Image.Image, width: int) -> Image.Image:

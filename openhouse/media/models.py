@@ -1,4 +1,9 @@
-"""Cleaned photos. Only renditions re-encoded from pixels are stored; the uploaded bytes never are."""
+"""Cleaned photos, and the uploaded originals a draft keeps privately until it is published.
+
+Only renditions re-encoded from pixels are ever served. An organisation's draft photo also keeps its
+uploaded bytes (an Original) in the private "originals" storage, which no URL serves, so a reviewer can
+read the pre-publication report and blur faces; the original is discarded at publication or deletion.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -54,3 +59,37 @@ class MediaItem(models.Model):
 
 def storage_prefix(kind: str, key: str) -> str:
     return f"{kind}/{key[:2]}/{key}"
+
+
+BLUR_REGIONS_MAX = 20
+
+
+class Original(models.Model):
+    """The bytes of a draft photo as uploaded, kept privately, with its pre-publication report.
+
+    `name` is a random key in the "originals" storage, unrelated to the photo's public key. When the photo
+    is deleted the row stays with `item` empty until `services.discard_orphan_originals` removes the file
+    and the row, so a file never outlives the last row that names it.
+    """
+
+    id = models.BigIntegerField(primary_key=True, default=new_id, editable=False)
+    item = models.OneToOneField(
+        MediaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="original"
+    )
+    name = models.CharField(max_length=80, unique=True, editable=False)
+    # Upright size of the uploaded photo: blur regions and report face boxes use these pixels.
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    # report.inspect_original's result, computed once from the uploaded bytes.
+    report = models.JSONField(default=dict)
+    # [{"x", "y", "w", "h"}, ...]: what the current renditions have blurred.
+    blur_regions = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(width__gt=0, height__gt=0), name="original_has_a_size"),
+        ]
+
+    def __str__(self) -> str:
+        return f"original of {self.item_id}"

@@ -1,17 +1,19 @@
-"""Write verbs for media: accept an upload as a cleaned photo or avatar, and remove files.
+"""Write verbs for media: accept an upload as a cleaned photo or avatar, blur a draft photo, remove files.
 
 Every accepted upload is checked, decoded and rebuilt from pixels before anything is written; on any
-failure nothing is stored (no row, no file).
+failure nothing is stored (no row, no file). Draft photos also keep their uploaded bytes (an Original) in
+the private "originals" storage until `discard_original`.
 """
 
+import io
 import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage, default_storage, storages
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,7 +22,9 @@ from openhouse.core.deferred import enqueue_after_commit
 from openhouse.core.errors import Invalid, NotAllowed, NotFound
 from openhouse.core.text import clean_text
 from openhouse.media import images
-from openhouse.media.models import ALT_TEXT_MAX, MediaItem, storage_prefix
+from openhouse.media.access import may_edit_photo
+from openhouse.media.models import ALT_TEXT_MAX, BLUR_REGIONS_MAX, MediaItem, Original, storage_prefix
+from openhouse.media.report import inspect_original
 
 log = logging.getLogger(__name__)
 
@@ -75,12 +79,15 @@ def delete_files(names: list[str]) -> None:
 class _Prepared:
     item: MediaItem
     encoded: list[images.Encoded]
+    upload: Upload
+    original: Original | None = None
 
 
-def _prepare(*, owner: Account, upload: Upload, alt_text: str) -> _Prepared:
+def _prepare(*, owner: Account, upload: Upload, alt_text: str, keep_original: bool = False) -> _Prepared:
     alt = clean_alt_text(alt_text)
     upload.seek(0)
     opened = images.open_checked(upload, size=upload.size)  # type: ignore[arg-type]
+    upright = images.upright_size(opened)
     pixels = images.clean(opened)
     encoded = images.photo_renditions(pixels)
     item = MediaItem(
@@ -92,7 +99,49 @@ def _prepare(*, owner: Account, upload: Upload, alt_text: str) -> _Prepared:
         renditions={r.name: [r.width, r.height] for r in encoded},
         placeholder=images.placeholder(pixels),
     )
-    return _Prepared(item, encoded)
+    prepared = _Prepared(item, encoded, upload)
+    if keep_original:
+        upload.seek(0)
+        token = secrets.token_urlsafe(24)
+        prepared.original = Original(
+            item=item,
+            name=f"{token[:2]}/{token}",
+            width=upright[0],
+            height=upright[1],
+            report=inspect_original(upload.read()),
+        )
+    return prepared
+
+
+def _store(
+    *, owner: Account, uploads: list[Upload], alt_texts: list[str] | None, keep_originals: bool
+) -> list[MediaItem]:
+    check_upload_count(len(uploads))
+    alts = list(alt_texts or [])
+    alts += [""] * (len(uploads) - len(alts))
+    prepared: list[_Prepared] = []
+    for number, (upload, alt) in enumerate(zip(uploads, alts, strict=True), start=1):
+        try:
+            prepared.append(_prepare(owner=owner, upload=upload, alt_text=alt, keep_original=keep_originals))
+        except Invalid as exc:
+            if len(uploads) == 1:
+                raise
+            raise Invalid(f"Photo {number}: {exc.message}", field=exc.field) from None
+    written: list[str] = []
+    kept: list[str] = []
+    try:
+        for p in prepared:
+            written += _write(p.item.prefix, p.encoded)
+            if p.original is not None:
+                kept.append(_keep_original(p.original.name, p.upload))
+        with transaction.atomic():
+            MediaItem.objects.bulk_create([p.item for p in prepared])
+            Original.objects.bulk_create([p.original for p in prepared if p.original is not None])
+    except Exception:
+        delete_files(written)
+        delete_originals(kept)
+        raise
+    return [p.item for p in prepared]
 
 
 def store_photos(
@@ -103,27 +152,21 @@ def store_photos(
     Every upload is decoded and cleaned before the first file is written. Raises Invalid with a sentence
     (naming which photo when there are several); then no row and no file exist.
     """
-    check_upload_count(len(uploads))
-    alts = list(alt_texts or [])
-    alts += [""] * (len(uploads) - len(alts))
-    prepared: list[_Prepared] = []
-    for number, (upload, alt) in enumerate(zip(uploads, alts, strict=True), start=1):
-        try:
-            prepared.append(_prepare(owner=owner, upload=upload, alt_text=alt))
-        except Invalid as exc:
-            if len(uploads) == 1:
-                raise
-            raise Invalid(f"Photo {number}: {exc.message}", field=exc.field) from None
-    written: list[str] = []
-    try:
-        for p in prepared:
-            written += _write(p.item.prefix, p.encoded)
-        with transaction.atomic():
-            MediaItem.objects.bulk_create([p.item for p in prepared])
-    except Exception:
-        delete_files(written)
-        raise
-    return [p.item for p in prepared]
+    return _store(owner=owner, uploads=uploads, alt_texts=alt_texts, keep_originals=False)
+
+
+def store_draft_photos(
+    *, owner: Account, uploads: list[Upload], alt_texts: list[str] | None = None
+) -> list[MediaItem]:
+    """As store_photos (same checks, limits and all-or-nothing), and keep each upload's original privately.
+
+    For photos that go through review before publication: each item gets an Original holding the uploaded
+    bytes in the "originals" storage (never served) and the pre-publication report computed from them
+    (report.inspect_original, which never fails the upload). The caller (the publishing flow) checks that
+    `owner` may draft, and calls discard_original for each item once the post is published or the draft
+    deleted; until then discard_unattached leaves these photos alone.
+    """
+    return _store(owner=owner, uploads=uploads, alt_texts=alt_texts, keep_originals=True)
 
 
 def store_photo(*, owner: Account, upload: Upload, alt_text: str = "") -> MediaItem:
@@ -141,10 +184,16 @@ def update_alt_text(*, actor: Account, item: MediaItem, alt_text: str) -> MediaI
 
 
 def delete_items_files(items: list[MediaItem]) -> None:
-    """After the transaction that removed `items` commits, remove their files from storage."""
+    """After the transaction that removed `items` commits, remove their files from storage.
+
+    Originals of deleted items were orphaned by the deletion (Original.item is set to null); they are
+    swept once this commits too.
+    """
     names = [n for item in items for n in _file_names(item.prefix, list(item.renditions))]
     if names:
         enqueue_after_commit("openhouse.media.tasks.delete_files", names=names)
+    if Original.objects.filter(item__isnull=True).exists():
+        enqueue_after_commit("openhouse.media.tasks.discard_orphan_originals")
 
 
 AVATAR_RENDITIONS = ["s320", "s150"]
@@ -193,14 +242,12 @@ def rendition_url(item: MediaItem, name: str, ext: str = "webp") -> str:
 
 
 def discard_unattached(*, older_than: timedelta = timedelta(hours=24)) -> int:
-    """Remove uploads that never made it into a post (abandoned compose flows). Returns how many.
-
-    An organisation's unattached photos belong to drafts that may wait in review for weeks;
-    openhouse.publishing removes them when their draft is deleted.
-    """
+    """Remove uploads that never made it into a post (abandoned compose flows). Returns how many."""
     cutoff = timezone.now() - older_than
+    # Draft photos (those keeping an original) wait for review as long as it takes: the publishing flow
+    # removes them with the draft.
     stale = list(
-        MediaItem.objects.filter(post__isnull=True, created_at__lt=cutoff, owner__is_organisation=False)[:500]
+        MediaItem.objects.filter(post__isnull=True, original__isnull=True, created_at__lt=cutoff)[:500]
     )
     if not stale:
         return 0
@@ -215,3 +262,141 @@ def check_upload_count(count: int) -> None:
         raise Invalid("Choose at least one photo.")
     if count > 10:
         raise Invalid(f"A post holds up to 10 photos; you chose {count}.")
+
+
+# Draft photos: originals, the pre-publication report and blurring.
+
+
+def originals_storage() -> Storage:
+    """The private storage of uploaded originals: no URL of openhouse (or of a CDN) serves it."""
+    return storages["originals"]
+
+
+def _keep_original(name: str, upload: Upload) -> str:
+    upload.seek(0)
+    saved = originals_storage().save(name, ContentFile(upload.read()))
+    if saved != name:  # never expected with random names; refuse rather than lose track of a file
+        delete_originals([saved])
+        raise OSError(f"storage renamed {name} to {saved}")
+    return saved
+
+
+def delete_originals(names: list[str]) -> None:
+    for name in names:
+        try:
+            originals_storage().delete(name)
+        except OSError:
+            log.warning("could not delete original %s", name)
+
+
+def report_for(item: MediaItem) -> dict[str, Any]:
+    """The pre-publication report of a draft photo (report.inspect_original's keys), plus `blur_regions`.
+
+    The caller has checked that its viewer may see it (access.may_edit_photo, or the publishing flow's
+    own rule). Raises NotFound once the original is discarded: published photos have no report.
+    """
+    original = Original.objects.filter(item=item).first()
+    if original is None:
+        raise NotFound("This photo's pre-publication report isn't kept any more.")
+    return {**original.report, "blur_regions": list(original.blur_regions)}
+
+
+def _check_regions(regions: object, original: Original) -> list[images.Box]:
+    """Blur regions as Boxes inside the upright photo; Invalid with a sentence otherwise."""
+    if not isinstance(regions, list):
+        raise Invalid("Blur regions must be a list.", field="regions")
+    if len(regions) > BLUR_REGIONS_MAX:
+        raise Invalid(
+            f"A photo can have up to {BLUR_REGIONS_MAX} blurred areas; you chose {len(regions)}.",
+            field="regions",
+        )
+    boxes = []
+    for number, region in enumerate(regions, start=1):
+        values = [region.get(k) if isinstance(region, dict) else None for k in ("x", "y", "w", "h")]
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            raise Invalid(f"Blurred area {number} needs whole-number x, y, w and h.", field="regions")
+        box = images.Box(*values)  # type: ignore[arg-type]
+        if box.w < 1 or box.h < 1:
+            raise Invalid(f"Blurred area {number} is empty.", field="regions")
+        if box.x < 0 or box.y < 0 or box.x + box.w > original.width or box.y + box.h > original.height:
+            raise Invalid(
+                f"Blurred area {number} reaches outside the photo "
+                f"({original.width:,} by {original.height:,} pixels).",
+                field="regions",
+            )
+        boxes.append(box)
+    return boxes
+
+
+def set_blur(*, actor: Account, item: MediaItem, regions: list[dict[str, int]]) -> MediaItem:
+    """Remake every rendition of a draft photo from its original with `regions` blurred; [] removes blur.
+
+    `regions` are {x, y, w, h} in the upright pixels of the uploaded photo (the report's face boxes can be
+    passed as they are; other keys are ignored), at most BLUR_REGIONS_MAX. The new renditions get a new
+    key, so no cache keeps serving the unblurred ones; the old files leave storage once this commits.
+    Raises NotFound unless access.may_edit_photo, Invalid for bad regions or a photo without a kept
+    original; on any failure the item, its files and its original are as they were.
+    """
+    if not may_edit_photo(actor=actor, item=item):
+        raise NotFound()
+    original = Original.objects.filter(item=item).first()
+    if original is None:
+        raise Invalid("This photo's original isn't kept any more, so its blurring can't change.")
+    boxes = _check_regions(regions, original)
+    try:
+        with originals_storage().open(original.name, "rb") as fp:
+            data = fp.read()
+    except OSError:
+        log.exception("original %s of photo %s is unreadable", original.name, item.pk)
+        raise Invalid("This photo's original can't be read; upload the photo again.") from None
+    pixels = images.clean(images.open_checked(io.BytesIO(data), size=len(data)), blur_regions=boxes)
+    encoded = images.photo_renditions(pixels)
+    old_key, old_prefix, old_names = item.key, item.prefix, list(item.renditions)
+    new_key = secrets.token_urlsafe(18)
+    written = _write(storage_prefix("m", new_key), encoded)
+    try:
+        with transaction.atomic():
+            locked = MediaItem.objects.select_for_update().filter(pk=item.pk).first()
+            if locked is None:
+                raise NotFound()
+            if locked.key != old_key:
+                raise Invalid("This photo changed while it was being blurred. Try again.")
+            locked.key = new_key
+            locked.width, locked.height = encoded[0].width, encoded[0].height
+            locked.renditions = {r.name: [r.width, r.height] for r in encoded}
+            locked.placeholder = images.placeholder(pixels)
+            locked.save(update_fields=["key", "width", "height", "renditions", "placeholder"])
+            original.blur_regions = [{"x": b.x, "y": b.y, "w": b.w, "h": b.h} for b in boxes]
+            original.save(update_fields=["blur_regions"])
+            enqueue_after_commit(
+                "openhouse.media.tasks.delete_files", names=_file_names(old_prefix, old_names)
+            )
+    except Exception:
+        delete_files(written)
+        raise
+    for field in ("key", "width", "height", "renditions", "placeholder"):
+        setattr(item, field, getattr(locked, field))
+    return item
+
+
+@transaction.atomic
+def discard_original(*, item: MediaItem) -> None:
+    """Forget a photo's uploaded original and report; the file leaves storage once this commits.
+
+    Called by the publishing flow when the post is published or the draft deleted (it has checked the
+    actor). Idempotent: a photo without an original is left as it is.
+    """
+    names = list(Original.objects.filter(item=item).values_list("name", flat=True))
+    if names:
+        Original.objects.filter(item=item).delete()
+        enqueue_after_commit("openhouse.media.tasks.delete_originals", names=names)
+
+
+def discard_orphan_originals() -> int:
+    """Remove originals whose photo was deleted (see Original), rows now and files after commit."""
+    with transaction.atomic():
+        orphans = list(Original.objects.filter(item__isnull=True).values_list("pk", "name")[:500])
+        if orphans:
+            Original.objects.filter(pk__in=[pk for pk, _ in orphans]).delete()
+            enqueue_after_commit("openhouse.media.tasks.delete_originals", names=[n for _, n in orphans])
+    return len(orphans)

@@ -1,4 +1,4 @@
-"""Background work for media: removing files of deleted photos and avatars."""
+"""Background work for media: removing files of deleted photos, avatars and draft originals."""
 
 from django.tasks import task
 
@@ -13,3 +13,13 @@ def delete_files(names: list[str]) -> None:
 @task
 def discard_unattached() -> int:
     return services.discard_unattached()
+
+
+@task
+def delete_originals(names: list[str]) -> None:
+    services.delete_originals(names)
+
+
+@task
+def discard_orphan_originals() -> int:
+    return services.discard_orphan_originals()

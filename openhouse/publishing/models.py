@@ -11,7 +11,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from openhouse.core.ids import new_id
-from openhouse.posts.models import CAPTION_MAX
+from openhouse.posts.models import CAPTION_MAX, ROLE_LABEL_MAX
 
 REASONS_MAX = 1000
 WATCH_PATTERN_MAX = 100
@@ -59,6 +59,9 @@ class Draft(models.Model):
     role_label = models.ForeignKey(
         "accounts.RoleLabel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The label's text as the current revision was saved: what reviewers approve and what is published,
+    # even if an admin renames or deletes the label meanwhile.
+    role_label_text = models.CharField(max_length=ROLE_LABEL_MAX, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     # Bumped by every edit; approvals count only for the revision they were given to.
     revision = models.PositiveIntegerField(default=1)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from openhouse.accounts.models import Account, RoleLabel
-from openhouse.media.models import MediaItem
+from openhouse.media.models import MediaItem, Original
 from openhouse.publishing import watchlist
 from openhouse.publishing.models import Draft, DraftPhoto, Review, WatchEntry
 from openhouse.publishing.services import approvals_of_current_revision, required_approvals
@@ -30,9 +30,7 @@ def _photos_prefetch() -> Prefetch:
 
 def studio_sections(*, drafts) -> list[tuple[str, str, list[Draft]]]:
     """(status, heading, drafts) for each status that has drafts, newest first; three queries."""
-    rows = list(
-        drafts.select_related("role_label").prefetch_related(_photos_prefetch()).order_by("-updated_at")[:300]
-    )
+    rows = list(drafts.prefetch_related(_photos_prefetch()).order_by("-updated_at")[:300])
     out = []
     for status in SECTIONS:
         mine = [d for d in rows if d.status == status][:STUDIO_PAGE]
@@ -47,7 +45,7 @@ class PhotoReport:
     number: int
     alt_pieces: list[watchlist.Piece]
     alt_hits: list[watchlist.Hit]
-    findings: object | None = None  # media's pre-publication report of the original, when one was kept
+    findings: "Findings | None" = None  # the original's pre-publication report, while it is kept
 
 
 @dataclass
@@ -71,7 +69,7 @@ def report(*, draft: Draft, items: list[MediaItem] | None = None) -> Report:
     entries = list(
         WatchEntry.objects.filter(organisation=draft.organisation).values_list("pattern", "is_regex")
     )
-    label = draft.role_label.name if draft.role_label else ""
+    label = draft.role_label_text
     texts = {"caption": draft.caption, "role label": label}
     texts |= {f"alt text of photo {n}": item.alt_text for n, item in enumerate(items, start=1)}
     hits = watchlist.find_hits(entries, texts)
@@ -80,6 +78,7 @@ def report(*, draft: Draft, items: list[MediaItem] | None = None) -> Report:
         return [h for h in hits if h.field == name]
 
     photos = []
+    reports = _reports(items)
     for n, item in enumerate(items, start=1):
         alt_hits = of(f"alt text of photo {n}")
         photos.append(
@@ -88,7 +87,7 @@ def report(*, draft: Draft, items: list[MediaItem] | None = None) -> Report:
                 number=n,
                 alt_pieces=watchlist.highlight(item.alt_text, alt_hits),
                 alt_hits=alt_hits,
-                findings=_findings(item),
+                findings=_findings(item, reports.get(item.pk)),
             )
         )
     return Report(
@@ -104,8 +103,82 @@ def report(*, draft: Draft, items: list[MediaItem] | None = None) -> Report:
     )
 
 
-def _findings(item: MediaItem) -> object | None:
-    return None
+@dataclass
+class Face:
+    index: int
+    x: int
+    y: int
+    w: int
+    h: int
+    kind: str
+    blurred: bool
+
+
+@dataclass
+class Findings:
+    """A photo's pre-publication report (media.services.report_for) as the review page shows it."""
+
+    warnings: list[str]
+    facts: list[tuple[str, str]]
+    faces: list[Face]
+    width: int
+    height: int
+
+
+_CAMERA = {
+    "make": "Camera make",
+    "model": "Camera model",
+    "serial": "Serial number",
+    "lens": "Lens",
+    "lens_serial": "Lens serial number",
+}
+
+
+def _reports(items: list[MediaItem]) -> dict[int, dict]:
+    """media.services.report_for of each photo that still keeps its original, in one query."""
+    return {
+        o.item_id: {**o.report, "blur_regions": list(o.blur_regions)}
+        for o in Original.objects.filter(item__in=items)
+    }
+
+
+def _findings(item: MediaItem, found: dict | None) -> Findings | None:
+    if found is None:
+        return None
+    facts: list[tuple[str, str]] = []
+    if found.get("gps"):
+        facts.append(("Position", f"{found['gps']['lat']:.5f}, {found['gps']['lon']:.5f}"))
+    facts += [(_CAMERA.get(k, k), str(v)) for k, v in found.get("camera", {}).items()]
+    facts += [(f"Time ({k})", str(v)) for k, v in found.get("timestamps", {}).items()]
+    facts += [(k.capitalize(), str(v)) for k, v in found.get("people", {}).items()]
+    if found.get("software"):
+        facts.append(("Software", str(found["software"])))
+    facts += [(f"XMP {k}", str(v)) for k, v in found.get("xmp", {}).items()]
+    facts += [(f"IPTC {k}", str(v)) for k, v in found.get("iptc", {}).items()]
+    if found.get("thumbnails"):
+        facts.append(("Embedded previews", str(found["thumbnails"])))
+    if found.get("comment"):
+        facts.append(("Comment", str(found["comment"])))
+    blurred = [{k: r[k] for k in ("x", "y", "w", "h")} for r in found.get("blur_regions", [])]
+    faces = [
+        Face(
+            n,
+            f["x"],
+            f["y"],
+            f["w"],
+            f["h"],
+            str(f.get("kind", "")),
+            {k: f[k] for k in ("x", "y", "w", "h")} in blurred,
+        )
+        for n, f in enumerate(found.get("faces", []))
+    ]
+    return Findings(
+        warnings=list(found.get("warnings", [])),
+        facts=facts,
+        faces=faces,
+        width=int(found.get("width") or item.width),
+        height=int(found.get("height") or item.height),
+    )
 
 
 def role_labels(*, organisation: Account) -> list[RoleLabel]:

@@ -14,10 +14,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from openhouse.accounts.models import ROLE_LABEL_MAX, Account, Membership, RoleLabel
+from openhouse.accounts.models import Account, Membership, RoleLabel
 from openhouse.accounts.services import require_org_role
 from openhouse.audit import services as audit
-from openhouse.core.deferred import enqueue_after_commit, enqueue_at_after_commit
+from openhouse.core.deferred import enqueue_at_after_commit
 from openhouse.core.errors import Invalid, NotAllowed, NotFound
 from openhouse.core.text import clean_text
 from openhouse.media import services as media
@@ -141,8 +141,15 @@ def _clean_role_label(organisation: Account, role_label_id: int | None) -> RoleL
 
 
 def _store_photos(*, organisation: Account, uploads: list, alt_texts: list[str] | None) -> list[MediaItem]:
-    """Cleaned photos owned by the organisation (never by the member who uploaded them)."""
-    return media.store_photos(owner=organisation, uploads=uploads, alt_texts=alt_texts)
+    """Cleaned photos owned by the organisation (never by the member who uploaded them), each keeping its
+    original privately for the pre-publication report and for blurring."""
+    return media.store_draft_photos(owner=organisation, uploads=uploads, alt_texts=alt_texts)
+
+
+def _discard(items: list[MediaItem]) -> None:
+    """Forget the kept originals (and their reports); their files leave storage after commit."""
+    for item in items:
+        media.discard_original(item=item)
 
 
 def start_draft(
@@ -170,6 +177,7 @@ def start_draft(
                 after={**_snapshot(draft), "photos": len(items)},
             )
     except Exception:
+        _discard(items)
         MediaItem.objects.filter(pk__in=[i.pk for i in items]).delete()
         media.delete_items_files(items)
         raise
@@ -228,12 +236,13 @@ def edit_draft(
     changed = (
         text != draft.caption
         or (label.pk if label else None) != draft.role_label_id
+        or (label.name if label else "") != draft.role_label_text
         or old_order != media_ids
         or any(rows[pk].media.alt_text != alt for pk, alt in zip(media_ids, alts, strict=True))
     )
     if not changed:
         return draft
-    before_caption, before_label = draft.caption, draft.role_label.name if draft.role_label else ""
+    before_caption, before_label = draft.caption, draft.role_label_text
     removed = [rows[pk].media for pk in remove]
     DraftPhoto.objects.filter(draft=draft).delete()
     DraftPhoto.objects.bulk_create(
@@ -243,9 +252,11 @@ def edit_draft(
         if rows[pk].media.alt_text != alt:
             MediaItem.objects.filter(pk=pk, owner=draft.organisation, post__isnull=True).update(alt_text=alt)
     if removed:
+        _discard(removed)
         MediaItem.objects.filter(pk__in=[m.pk for m in removed]).delete()
         media.delete_items_files(removed)
     draft.caption, draft.role_label = text, label
+    draft.role_label_text = label.name if label else ""
     draft.revision += 1
     draft.updated_by = actor
     if actor.pk not in draft.writer_ids:
@@ -284,7 +295,16 @@ def blur_face(*, actor: Account, draft: Draft, media_id: int, face: int) -> Draf
 
 
 def _blur(*, actor: Account, item: MediaItem, face: int) -> None:
-    raise Invalid("No original was kept for this photo, so there is no face to blur.")
+    """Add face number `face` of the photo's report to its blurred regions and remake the photo."""
+    report = media.report_for(item)
+    faces = report.get("faces", [])
+    if not 0 <= face < len(faces):
+        raise Invalid("That face isn't in this photo's report.")
+    box = {k: faces[face][k] for k in ("x", "y", "w", "h")}
+    regions = list(report.get("blur_regions", []))
+    if box in regions:
+        raise Invalid("That face is already blurred.")
+    media.set_blur(actor=actor, item=item, regions=[*regions, box])
 
 
 @transaction.atomic
@@ -427,11 +447,11 @@ def _publish(draft: Draft, *, actor: Account | None) -> Post:
         organisation=draft.organisation,
         media_ids=[item.pk for item in items],
         caption=draft.caption,
-        role_label=draft.role_label.name if draft.role_label else "",
+        role_label=draft.role_label_text,
     )
     draft.post = post
     _transition(draft, to=Status.PUBLISHED, actor=actor, action="draft.published", details={"post": post.pk})
-    enqueue_after_commit("openhouse.publishing.tasks.discard_originals", media_ids=[i.pk for i in items])
+    _discard(items)
     return post
 
 
@@ -497,13 +517,9 @@ def delete_draft(*, actor: Account, draft: Draft) -> None:
         before=_snapshot(draft),
     )
     draft.delete()
+    _discard(items)
     MediaItem.objects.filter(pk__in=[i.pk for i in items], post__isnull=True).delete()
     media.delete_items_files(items)
-
-
-def discard_originals(*, media_ids: list[int]) -> int:
-    """After publication, drop the kept originals of the published photos. Returns how many photos."""
-    return len(media_ids)
 
 
 # Watch list and review settings -------------------------------------------------------------------------------
@@ -565,52 +581,3 @@ def set_required_approvals(*, actor: Account, organisation: Account, count: int)
         row.required_approvals = count
         row.save(update_fields=["required_approvals"])
     return row
-
-
-# Role labels (accounts.RoleLabel): the list an organisation's admins keep ---------------------------------------
-
-ROLE_LABELS_MAX = 100
-
-
-@transaction.atomic
-def add_role_label(*, actor: Account, organisation: Account, name: str) -> RoleLabel:
-    """An organisation admin adds a public role label its members may post under."""
-    _require(actor, organisation, ADMINS)
-    text = clean_text(name, field="name", label="A role label", limit=ROLE_LABEL_MAX)
-    if not text:
-        raise Invalid("Name the role label.", field="name")
-    labels = RoleLabel.objects.filter(organisation=organisation)
-    if labels.filter(name__iexact=text).exists():
-        raise Invalid(f"“{text}” is already on the list.", field="name")
-    count = labels.count()
-    if count >= ROLE_LABELS_MAX:
-        raise Invalid(f"An organisation can have up to {ROLE_LABELS_MAX} role labels.", field="name")
-    label = RoleLabel.objects.create(organisation=organisation, name=text, position=count)
-    audit.record(
-        organisation=organisation,
-        actor=actor,
-        action="role_label.added",
-        subject=f"role_label:{label.pk}",
-        after={"name": text},
-    )
-    return label
-
-
-@transaction.atomic
-def remove_role_label(*, actor: Account, organisation: Account, label_id: int) -> None:
-    """Remove a label no unpublished draft uses. Published posts keep the text they went out with."""
-    _require(actor, organisation, ADMINS)
-    label = RoleLabel.objects.filter(pk=label_id, organisation=organisation).first()
-    if label is None:
-        raise NotFound("That role label isn't on the list any more.")
-    in_use = Draft.objects.filter(role_label=label).exclude(status__in=[Status.PUBLISHED, Status.WITHDRAWN])
-    if in_use.exists():
-        raise Invalid(f"Drafts still use “{label.name}”. Change their label first.", field="name")
-    audit.record(
-        organisation=organisation,
-        actor=actor,
-        action="role_label.removed",
-        subject=f"role_label:{label.pk}",
-        before={"name": label.name},
-    )
-    label.delete()

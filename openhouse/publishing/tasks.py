@@ -1,4 +1,4 @@
-"""Background work for publishing: scheduled publication, its sweeper, discarding originals."""
+"""Background work for publishing: scheduled publication and its sweeper."""
 
 from django.tasks import task
 
@@ -13,8 +13,3 @@ def publish_due(draft_id: int) -> bool:
 @task
 def publish_due_drafts() -> int:
     return services.publish_due_drafts()
-
-
-@task
-def discard_originals(media_ids: list[int]) -> int:
-    return services.discard_originals(media_ids=media_ids)

@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from openhouse.accounts.models import Account, Block, Follow
-from openhouse.posts.access import Viewer
+from openhouse.core.errors import NotFound
+from openhouse.posts.access import Viewer, viewable_posts
 from openhouse.posts.models import Post
-from openhouse.social.models import Comment, Like, Notification
+from openhouse.social.models import Comment, CountDelta, Like, Notification
 from openhouse.social.services import pending_counts
 
 PAGE = 50
@@ -34,6 +36,33 @@ def post_stats(*, viewer: Viewer, posts: list[Post]) -> dict[int, PostStats]:
         dl, dc = pending.get(p.pk, (0, 0))
         out[p.pk] = PostStats(likes=p.likes_count + dl, comments=p.comments_count + dc, liked=p.pk in liked)
     return out
+
+
+def one_post_stats(*, viewer: Account, post_id: int | str) -> PostStats:
+    """post_stats of one post the viewer can see, in one query: the answer to a like or an unlike."""
+    try:
+        pk = int(post_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+
+    def pending(field: str) -> Coalesce:
+        deltas = CountDelta.objects.filter(post_id=OuterRef("pk")).order_by().values("post_id")
+        return Coalesce(Subquery(deltas.annotate(total=Sum(field)).values("total")), 0)
+
+    row = (
+        viewable_posts(viewer=viewer)
+        .filter(pk=pk)
+        .annotate(
+            shown_likes=F("likes_count") + pending("likes"),
+            shown_comments=F("comments_count") + pending("comments"),
+            viewer_liked=Exists(Like.objects.filter(post_id=OuterRef("pk"), account_id=viewer.pk)),
+        )
+        .values_list("shown_likes", "shown_comments", "viewer_liked")
+        .first()
+    )
+    if row is None:
+        raise NotFound()
+    return PostStats(likes=row[0], comments=row[1], liked=bool(row[2]))
 
 
 def _hidden_authors(viewer: Viewer) -> QuerySet:

@@ -2,15 +2,19 @@
 
 Counters people see (followers, likes, comments) change in the same transaction as the rows behind them,
 so they always equal the truth; likes and comments go through insert-only CountDelta rows (see the model).
+Those are folded into the post row at most once per FOLD_EVERY_S per post (a burst of likes on one post
+updates its row about once a second, not once per like), and shown counts add what is still pending.
 """
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from openhouse.accounts.models import Account, Block, Follow, Mute
 from openhouse.core.deferred import enqueue_after_commit
 from openhouse.core.errors import Invalid, NotAllowed, NotFound
+from openhouse.core.ids import new_id
 from openhouse.core.text import clean_text
 from openhouse.posts import captions
 from openhouse.posts.access import blocked_between, viewable_post
@@ -19,14 +23,38 @@ from openhouse.social.models import COMMENT_MAX, PINNED_MAX, Comment, CountDelta
 
 Kind = Notification.Kind
 
+#: Seconds between two folds of one post's pending count deltas into its row.
+FOLD_EVERY_S = 1
+#: A page that shows a post with at least this many pending deltas asks for a fold (see pending_counts).
+FOLD_PENDING_MAX = 100
+
 
 def _notify(*, recipient_id: int, actor: Account, kind: str, post: Post | None = None, comment=None) -> None:
-    """Record a notification unless it would reach oneself or someone who muted or blocked the actor."""
+    """Record a notification unless it would reach oneself or someone who muted the actor.
+
+    One statement (an INSERT ... SELECT guarded by NOT EXISTS on the mute) instead of a check and an
+    insert: a like on a hot post runs this once per like.
+    """
     if recipient_id == actor.pk:
         return
-    if Mute.objects.filter(muter_id=recipient_id, muted_id=actor.pk).exists():
-        return
-    Notification.objects.create(recipient_id=recipient_id, actor=actor, kind=kind, post=post, comment=comment)
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO social_notification "
+            "(id, recipient_id, actor_id, kind, post_id, comment_id, read_at, created_at) "
+            "SELECT %s, %s, %s, %s, %s, %s, NULL, %s WHERE NOT EXISTS "
+            "(SELECT 1 FROM accounts_mute WHERE muter_id = %s AND muted_id = %s)",
+            [
+                new_id(),
+                recipient_id,
+                actor.pk,
+                kind,
+                post.pk if post is not None else None,
+                comment.pk if comment is not None else None,
+                connection.ops.adapt_datetimefield_value(timezone.now()),
+                recipient_id,
+                actor.pk,
+            ],
+        )
 
 
 def _adjust_follow_counts(*, follower_id: int, followee_id: int, by: int) -> None:
@@ -133,17 +161,42 @@ def unmute(*, actor: Account, target: Account) -> None:
 
 def _tally(post_id: int, *, likes: int = 0, comments: int = 0) -> None:
     CountDelta.objects.create(post_id=post_id, likes=likes, comments=comments)
-    enqueue_after_commit("openhouse.social.tasks.fold_counts", post_id=post_id)
+    fold_soon(post_id)
+
+
+def fold_soon(post_id: int) -> None:
+    """Fold the post's pending deltas after this commit, unless a fold of it was asked for in the last
+    FOLD_EVERY_S. What a skipped fold leaves pending stays counted (shown counts add it) and is folded by
+    the next one, by a page that shows the post once FOLD_PENDING_MAX are pending, or by the sweeper
+    (`openhouse manage fold_counts`, or the fold_all_counts task).
+    """
+    if cache.add(f"fold:{post_id}", 1, timeout=FOLD_EVERY_S):
+        enqueue_after_commit("openhouse.social.tasks.fold_counts", post_id=post_id)
+
+
+def _insert_like(*, post_id: int, account_id: int) -> bool:
+    """Insert the like unless it exists (the like_once constraint); True when a row was inserted.
+
+    ON CONFLICT DO NOTHING (PostgreSQL and SQLite alike) costs one statement, where catching the
+    IntegrityError needs a savepoint around the INSERT: three round trips on every like.
+    """
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO social_like (id, post_id, account_id, created_at) "
+            "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            [new_id(), post_id, account_id, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+        return cur.rowcount == 1
 
 
 @transaction.atomic
 def like_post(*, actor: Account, post_id: int | str) -> bool:
-    """Like a post the actor can see. Returns False when it was already liked (nothing changes)."""
+    """Like a post the actor can see. Returns False when it was already liked (nothing changes).
+
+    Four statements in one transaction: the visibility check, the like, its count delta, the notification.
+    """
     post = viewable_post(viewer=actor, post_id=post_id)
-    try:
-        with transaction.atomic():
-            Like.objects.create(post=post, account=actor)
-    except IntegrityError:
+    if not _insert_like(post_id=post.pk, account_id=actor.pk):
         return False
     _tally(post.pk, likes=1)
     _notify(recipient_id=post.author_id, actor=actor, kind=Kind.LIKE, post=post)
@@ -189,13 +242,22 @@ def fold_all_counts() -> int:
 
 
 def pending_counts(post_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """Deltas not yet folded, by post: (likes, comments). One query for a whole page of posts."""
+    """Deltas not yet folded, by post: (likes, comments). One query for a whole page of posts.
+
+    A post with FOLD_PENDING_MAX or more pending deltas gets a fold (at most one per FOLD_EVERY_S), so
+    what a burst leaves behind is folded by the pages that show the post, and reads stay cheap.
+    """
     rows = (
         CountDelta.objects.filter(post_id__in=post_ids)
         .values("post_id")
-        .annotate(likes=Sum("likes"), comments=Sum("comments"))
+        .annotate(likes=Sum("likes"), comments=Sum("comments"), n=Count("pk"))
     )
-    return {r["post_id"]: (r["likes"], r["comments"]) for r in rows}
+    out = {}
+    for r in rows:
+        out[r["post_id"]] = (r["likes"], r["comments"])
+        if r["n"] >= FOLD_PENDING_MAX:
+            fold_soon(r["post_id"])
+    return out
 
 
 # Comments ------------------------------------------------------------------------------------------------

@@ -2,7 +2,14 @@
 
 from django import forms
 
-from openhouse.accounts.models import BIO_MAX, DISPLAY_NAME_MAX, HANDLE_MAX, LINK_MAX
+from openhouse.accounts.models import (
+    BIO_MAX,
+    DISPLAY_NAME_MAX,
+    HANDLE_MAX,
+    LINK_MAX,
+    ROLE_LABEL_MAX,
+    Membership,
+)
 from openhouse.accounts.twofactor import CODE_INPUT_MAX
 from openhouse.core.errors import Invalid
 from openhouse.media.models import ALT_TEXT_MAX
@@ -121,3 +128,36 @@ class ComposeForm(forms.Form):
             key=lambda pair: (self.cleaned_data[f"order_{pair[1].pk}"], pair[0]),
         )
         return [item.pk for _, item in rows], [self.cleaned_data[f"alt_{item.pk}"] for _, item in rows]
+
+
+class RolesField(forms.MultipleChoiceField):
+    """Roles as checkboxes; an empty choice reaches the service, which says what is missing."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            choices=Membership.Role.choices, widget=forms.CheckboxSelectMultiple, required=False, **kwargs
+        )
+
+
+class InviteForm(forms.Form):
+    roles = RolesField(label="Roles")
+    email = forms.CharField(
+        label="E-mail (optional)",
+        max_length=254,
+        required=False,
+        help_text="Leave empty to get a link to pass on yourself. With an address, we e-mail the link and "
+        "only the account using that address can accept it.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "placeholder": "name@example.org"}),
+    )
+
+
+class RolesForm(forms.Form):
+    roles = RolesField(label="Roles")
+
+
+class RoleLabelForm(forms.Form):
+    name = forms.CharField(
+        label="Label",
+        max_length=ROLE_LABEL_MAX * 2,
+        error_messages={"required": "Give the role label a name."},
+    )

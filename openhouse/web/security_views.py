@@ -133,6 +133,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if device is None:
         return redirect("security")
     form = CodeForm(request.POST or None)
+    form.fields["code"].help_text = "The 6 digits your app shows for openhouse right now."
     if request.method == "POST" and form.is_valid():
         try:
             enrolled = twofactor.confirm_enrolment(

@@ -100,8 +100,7 @@ def like(request: HttpRequest, post_id: str, action: str) -> HttpResponse:
     else:
         social.unlike_post(actor=request.user, post_id=post_id)
     if _wants_json(request):
-        post = viewable_post(viewer=request.user, post_id=post_id)
-        stats = queries.post_stats(viewer=request.user, posts=[post])[post.pk]
+        stats = queries.one_post_stats(viewer=request.user, post_id=post_id)
         return JsonResponse({"liked": stats.liked, "likes": stats.likes})
     return _back(request, reverse("post", args=[post_id]))
 

@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 
 from django import forms
 
-from openhouse.accounts.models import ROLE_LABEL_MAX
 from openhouse.media.models import ALT_TEXT_MAX
 from openhouse.posts.models import CAPTION_MAX
 from openhouse.publishing.models import REASONS_MAX, WATCH_PATTERN_MAX
@@ -115,10 +114,6 @@ class WatchEntryForm(forms.Form):
         required=False,
         help_text="Matched without regard to case. Nested repetition and back-references are refused.",
     )
-
-
-class RoleLabelForm(forms.Form):
-    name = forms.CharField(label="New role label", max_length=ROLE_LABEL_MAX * 2)
 
 
 class ApprovalsForm(forms.Form):

@@ -24,7 +24,6 @@ from openhouse.web.studio_forms import (
     ApproveForm,
     DraftForm,
     RejectForm,
-    RoleLabelForm,
     ScheduleForm,
     WatchEntryForm,
 )
@@ -212,10 +211,10 @@ def _approved_message(draft: Draft) -> str:
 @team_member_required()
 @require_http_methods(["GET", "POST"])
 def studio_settings(request: HttpRequest, organisation: Account) -> HttpResponse:
-    """Watch list, role labels and the number of approvals: admins change them, the team reads them."""
+    """The watch list and the number of approvals (admins change them, the team reads them), with the
+    role labels, which admins manage on the team page."""
     forms = {
         "watch_form": WatchEntryForm(),
-        "label_form": RoleLabelForm(),
         "approvals_form": ApprovalsForm(
             initial={"required_approvals": publishing.required_approvals(organisation)}
         ),
@@ -236,20 +235,6 @@ def studio_settings(request: HttpRequest, organisation: Account) -> HttpResponse
                 )
                 messages.success(request, "Removed from the watch list.")
                 return redirect("studio-settings", handle=organisation.handle)
-            elif do == "add_label":
-                form = forms["label_form"] = RoleLabelForm(request.POST)
-                if form.is_valid():
-                    publishing.add_role_label(
-                        actor=actor, organisation=organisation, name=form.cleaned_data["name"]
-                    )
-                    messages.success(request, "Role label added.")
-                    return redirect("studio-settings", handle=organisation.handle)
-            elif do == "remove_label" and request.POST.get("id", "").isdigit():
-                publishing.remove_role_label(
-                    actor=actor, organisation=organisation, label_id=int(request.POST["id"])
-                )
-                messages.success(request, "Role label removed.")
-                return redirect("studio-settings", handle=organisation.handle)
             elif do == "approvals":
                 form = forms["approvals_form"] = ApprovalsForm(request.POST)
                 if form.is_valid():
@@ -259,7 +244,7 @@ def studio_settings(request: HttpRequest, organisation: Account) -> HttpResponse
                     messages.success(request, "Saved.")
                     return redirect("studio-settings", handle=organisation.handle)
         except (Invalid, NotAllowed) as exc:
-            target = {"add_watch": "watch_form", "add_label": "label_form", "approvals": "approvals_form"}
+            target = {"add_watch": "watch_form", "approvals": "approvals_form"}
             if isinstance(exc, Invalid) and do in target:
                 add_invalid(forms[target[do]], exc)
             else:

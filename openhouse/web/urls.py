@@ -31,6 +31,9 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="web/password_reset_complete.html"),
         name="password_reset_complete",
     ),
+    re_path(
+        r"^accounts/invitations/(?P<token>[A-Za-z0-9_-]{20,100})/$", team_views.invitation, name="invitation"
+    ),
     path("new/", views.new_post, name="new-post"),
     path("new/compose/", views.compose, name="compose"),
     path("p/<str:post_id>/", views.post_detail, name="post"),
@@ -86,6 +89,33 @@ urlpatterns = [
         name="studio-draft-blur",
     ),
     re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/team/$", team_views.team, name="team"),
+    re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/team/invite/$", team_views.invite, name="team-invite"),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/team/invitations/(?P<invitation_id>[0-9]{1,18})/revoke/$",
+        team_views.revoke_invitation,
+        name="team-invitation-revoke",
+    ),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/team/members/(?P<member_handle>[A-Za-z0-9._]{1,30})/roles/$",
+        team_views.member_roles,
+        name="team-member-roles",
+    ),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/team/members/(?P<member_handle>[A-Za-z0-9._]{1,30})/remove/$",
+        team_views.remove_member,
+        name="team-member-remove",
+    ),
+    re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/team/labels/$", team_views.add_label, name="team-labels"),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/team/labels/(?P<label_id>[0-9]{1,18})/"
+        r"(?P<action>rename|up|down|delete)/$",
+        team_views.label_action,
+        name="team-label",
+    ),
+    re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/team/audit/$", team_views.audit_log, name="team-audit"),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/team/audit\.csv$", team_views.audit_csv, name="team-audit-csv"
+    ),
     re_path(
         r"^(?P<handle>[A-Za-z0-9._]{1,30})/(?P<which>followers|following)/$",
         social_views.people,

@@ -310,3 +310,30 @@ def test_services_refuse_acting_for_someone_else(officer, reviewer):
     with pytest.raises(NotFound):
         twofactor.confirm_enrolment(actor=reviewer, account=reviewer, code="123456")
     enrol(reviewer)
+
+
+def test_starting_again_reuses_the_waiting_authenticator(member_of_public):
+    from openhouse.accounts import twofactor
+
+    first = twofactor.begin_enrolment(actor=member_of_public, account=member_of_public)
+    again = twofactor.begin_enrolment(actor=member_of_public, account=member_of_public)
+    assert first.pk == again.pk and TOTPDevice.objects.filter(user=member_of_public).count() == 1
+
+
+def test_empty_and_overlong_codes_are_refused_without_a_device_lookup(officer):
+    from openhouse.accounts import twofactor
+    from openhouse.core.errors import Invalid
+
+    with pytest.raises(Invalid, match="didn't work"):
+        twofactor.verify_code(account=officer, code=" - ")
+    with pytest.raises(Invalid, match="too long"):
+        twofactor.verify_code(account=officer, code="1" * 33)
+
+
+def test_site_admin_log_in_goes_through_the_code_step(client, officer):
+    officer.is_staff = True
+    officer.save()
+    page = client.get("/admin/login/?next=/admin/")
+    assert page.status_code == 302 and page["Location"] == reverse("login") + "?next=/admin/"
+    client.post("/admin/login/?next=/admin/", {"username": officer.handle, "password": PASSWORD})
+    assert _logged_in_handle(client) is None

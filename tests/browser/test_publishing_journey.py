@@ -26,12 +26,14 @@ def astronaut_with_gps(path):
     """A real photograph of a person, carrying a position and a camera serial as a phone would."""
     thumb = io.BytesIO()
     photo_pixels((160, 120)).save(thumb, "JPEG", quality=70)
-    Image.fromarray(skimage_data.astronaut()).save(path, "JPEG", quality=92, exif=exif_block(thumb.getvalue()))
+    Image.fromarray(skimage_data.astronaut()).save(
+        path, "JPEG", quality=92, exif=exif_block(thumb.getvalue())
+    )
     return path
 
 
 def landscape(path):
-    photo_pixels((1200, 800)).save(path, "JPEG", quality=85)
+    Image.new("RGB", (900, 600), (70, 120, 180)).save(path, "JPEG", quality=85)
     return path
 
 
@@ -62,7 +64,8 @@ def test_author_drafts_reviewer_blurs_and_schedules_the_post_appears_on_time(
     author.get_by_label("Photos", exact=True).set_input_files(
         [astronaut_with_gps(tmp_path / "crew.jpg"), landscape(tmp_path / "view.jpg")]
     )
-    author.get_by_role("button", name="Next").click()
+    with author.expect_navigation(timeout=90_000):  # cleaning, the report and face detection of each photo
+        author.get_by_role("button", name="Next").click(no_wait_after=True)
     expect(author.get_by_role("heading", name=re.compile("^Draft"))).to_be_visible()
     draft_url = author.url
     author.get_by_label("Alt text for photo 1").fill("A crew member in a flight suit in front of a flag")
@@ -86,7 +89,8 @@ def test_author_drafts_reviewer_blurs_and_schedules_the_post_appears_on_time(
     before = photo_1.locator(".report-image img").get_attribute("src")
 
     # One click blurs the face: the photo is remade from the original, the box is marked blurred.
-    photo_1.get_by_role("button", name="Blur face 1 in photo 1").click()
+    with checker.expect_navigation(timeout=60_000):  # the photo is remade from its original
+        photo_1.get_by_role("button", name="Blur face 1 in photo 1").click(no_wait_after=True)
     expect(checker.get_by_role("status")).to_contain_text("Face blurred")
     photo_1 = checker.locator("#photo-1")
     expect(photo_1.locator("rect.face-box.blurred")).to_have_count(1)
@@ -114,7 +118,13 @@ def test_author_drafts_reviewer_blurs_and_schedules_the_post_appears_on_time(
     expect(public.locator(".post-head")).to_contain_text("Surveillance officer")
     expect(public.get_by_text("What a day at work looks like.")).to_be_visible()
     body = public.content()
-    for secret in (officer.handle, officer.display_name, reviewer.handle, reviewer.display_name, officer.email):
+    for secret in (
+        officer.handle,
+        officer.display_name,
+        reviewer.handle,
+        reviewer.display_name,
+        officer.email,
+    ):
         assert secret not in body
     first = public.locator(".slide img").first
     first.scroll_into_view_if_needed()

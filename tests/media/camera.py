@@ -160,3 +160,38 @@ def oriented_jpeg(size=(600, 400), orientation=6) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=95, exif=exif)
     return out.getvalue()
+
+
+IPTC_CANARIES = {80: b"IPTC-CANARY-BYLINE", 90: b"IPTC-CANARY-CITY", 120: b"IPTC-CANARY-CAPTION"}
+
+
+def with_iptc(jpeg: bytes, fields: dict[int, bytes] = IPTC_CANARIES) -> bytes:
+    """The JPEG with an APP13 (Photoshop) segment holding IPTC-IIM record 2 datasets, as news desks send."""
+    iim = b"\x1c\x02\x00\x00\x02\x00\x04"  # 2:00 record version 4
+    for dataset, value in fields.items():
+        iim += b"\x1c\x02" + bytes([dataset]) + struct.pack(">H", len(value)) + value
+    resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\x00\x00" + struct.pack(">I", len(iim)) + iim
+    resource += b"\x00" * (len(iim) % 2)
+    payload = b"Photoshop 3.0\x00" + resource
+    segment = b"\xff\xed" + struct.pack(">H", len(payload) + 2) + payload
+    return jpeg[:2] + segment + jpeg[2:]
+
+
+def broken_exif_jpeg(size=(640, 480)) -> bytes:
+    """A JPEG whose EXIF IFD points far outside the block and whose GPS rationals divide by zero."""
+    gps = [
+        _entry(0x0001, ASCII, b"N"),
+        _entry(0x0002, RATIONAL, ((51, 0), (29, 0), (146, 0))),
+        _entry(0x0003, ASCII, b"W"),
+        _entry(0x0004, RATIONAL, ((0, 0), (7, 0), (296, 0))),
+    ]
+    ifd0 = [_entry(0x010F, ASCII, b"BrokenMaker"), _entry(0x8769, LONG, 0x7FFFFFF0), _entry(0x8825, LONG, 0)]
+    gps_at = 8 + _size(ifd0)
+    ifd0 = [e for e in ifd0 if e[0] != 0x8825] + [_entry(0x8825, LONG, gps_at)]
+    parts = [b"II*\x00" + struct.pack("<I", 8)]
+    for entries, at in ((ifd0, 8), (gps, gps_at)):
+        table, data = _ifd(entries, at)
+        parts += [table, data]
+    out = io.BytesIO()
+    photo_pixels(size).save(out, "JPEG", quality=85, exif=b"Exif\x00\x00" + b"".join(parts))
+    return out.getvalue()

@@ -76,7 +76,7 @@ def test_draft_page_query_count_does_not_grow_with_photos(
     log_in_verified(client, reviewer)
     small, big = submitted(officer, organisation, count=1), submitted(officer, organisation, count=10)
     client.get(reverse("studio-draft", args=[organisation.handle, small.pk]))
-    with django_assert_num_queries(15) as one:
+    with django_assert_num_queries(16) as one:
         client.get(reverse("studio-draft", args=[organisation.handle, small.pk]))
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(reverse("studio-draft", args=[organisation.handle, big.pk]))

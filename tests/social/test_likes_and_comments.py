@@ -1,8 +1,11 @@
 """Likes and comments: exact counts, one like per person, threads, pinning, switching comments off."""
 
+import io
 import threading
 
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 
 from openhouse.core.errors import Invalid, NotAllowed, NotFound
@@ -154,3 +157,51 @@ def test_hidden_posts_cannot_be_liked(member_of_public, outsider):
     post = _post(member_of_public, 1)
     with pytest.raises(NotFound):
         services.like_post(actor=outsider, post_id=post.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_likes_updates_the_post_row_once_and_counts_stay_exact(organisation, monkeypatch):
+    monkeypatch.setattr(services, "FOLD_EVERY_S", 60)  # the whole burst falls in one fold window
+    post = _post(organisation, 1)
+    fans = [person(f"fan{n}", f"Fan {n}") for n in range(5)]
+    for fan in fans:
+        services.like_post(actor=fan, post_id=post.pk)
+    post.refresh_from_db()
+    assert post.likes_count == 1  # the first like folded right after its commit; the rest wait
+    assert CountDelta.objects.filter(post=post).count() == 4
+    assert [_stats(fan, post).likes for fan in fans] == [5] * 5
+    call_command("fold_counts", stdout=io.StringIO())  # the sweeper
+    assert Post.objects.get(pk=post.pk).likes_count == 5 and not CountDelta.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_showing_many_pending_likes_folds_them(organisation, monkeypatch):
+    monkeypatch.setattr(services, "FOLD_EVERY_S", 60)
+    monkeypatch.setattr(services, "FOLD_PENDING_MAX", 3)
+    post = _post(organisation, 1)
+    for n in range(4):
+        services.like_post(actor=person(f"fan{n}", f"Fan {n}"), post_id=post.pk)
+    assert CountDelta.objects.count() == 3
+    assert _stats(organisation, post).likes == 4  # the window is still closed: nothing folds yet
+    cache.delete(f"fold:{post.pk}")  # the window ends
+    assert _stats(organisation, post).likes == 4
+    assert not CountDelta.objects.exists() and Post.objects.get(pk=post.pk).likes_count == 4
+
+
+@pytest.mark.django_db
+def test_a_like_is_four_statements(member_of_public, outsider, django_assert_num_queries):
+    post = _post(member_of_public, 1)
+    # (savepoint,) visibility, the like, its count delta, the notification (mute checked inside), (release)
+    with django_assert_num_queries(6):
+        assert services.like_post(actor=outsider, post_id=post.pk) is True
+    with django_assert_num_queries(4):  # a double tap: savepoint, visibility, the ignored like, release
+        assert services.like_post(actor=outsider, post_id=post.pk) is False
+
+
+@pytest.mark.django_db
+def test_likes_from_a_muted_account_notify_nobody(member_of_public, outsider):
+    services.mute(actor=member_of_public, target=outsider)
+    post = _post(member_of_public, 1)
+    services.like_post(actor=outsider, post_id=post.pk)
+    services.like_post(actor=member_of_public, post_id=post.pk)  # one's own like: no notification either
+    assert _stats(outsider, post).likes == 2 and not Notification.objects.exists()

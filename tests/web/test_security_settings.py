@@ -88,3 +88,20 @@ def test_pages_carry_csp_and_no_inline_scripts(client):
     html = response.content.decode()
     assert not re.search(r"<script(?![^>]*\bsrc=)", html), "inline script found"
     assert " style=" not in html
+
+
+LOGGERS_LEVELS = "import logging; print(*(logging.getLogger(n).getEffectiveLevel() for n in ('django.tasks', 'django.request', 'openhouse')))"
+
+
+@pytest.mark.parametrize(("level", "number"), [("WARNING", "30"), ("info", "20")])
+def test_log_level_applies_to_djangos_own_loggers(level, number):
+    # Django's default logging config gives "django" its own INFO level: the task backend's INFO lines
+    # came through whatever OPENHOUSE_LOG_LEVEL said.
+    result = _openhouse("manage", "shell", "-c", LOGGERS_LEVELS, env_extra={"OPENHOUSE_LOG_LEVEL": level})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [number, number, number]
+
+
+def test_a_bad_log_level_stops_start_up():
+    result = _openhouse("manage", "check", env_extra={"OPENHOUSE_LOG_LEVEL": "LOUD"})
+    assert result.returncode != 0 and "OPENHOUSE_LOG_LEVEL must be" in result.stderr

@@ -12,6 +12,8 @@ from openhouse.accounts.models import Account
 from openhouse.media.models import MediaItem
 from openhouse.media.services import avatar_url, rendition_url
 from openhouse.posts.captions import segments
+from openhouse.posts.models import Post
+from openhouse.web import fragments
 
 register = template.Library()
 
@@ -28,6 +30,12 @@ def caption_html(caption: str) -> SafeString:
         else:
             parts.append(escape(seg.text).replace("\n", "<br>"))
     return mark_safe("".join(parts))  # noqa: S308 - every part above is escaped or built by format_html
+
+
+@register.simple_tag
+def shared_part(template_name: str, post: Post) -> SafeString:
+    """A piece of a post card that is the same for every viewer, rendered once per process (fragments.py)."""
+    return fragments.shared_part(template_name, post)
 
 
 @register.simple_tag

@@ -29,18 +29,23 @@ from openhouse.social import services as social
 
 ORG = "mi5official"
 ADMIN = "siteadmin"
+# The organisation's team admin: logs in with a password and a code from an authenticator app.
+TEAM_ADMIN = "mi5.comms"
+ROLE_LABELS = [
+    "Press office",
+    "Surveillance officer",
+    "Agent runner",
+    "Analyst",
+    "Archivist",
+    "Recruitment team",
+]
+# Who writes and who reviews the organisations' posts in the studio (both with two-factor set up).
+WRITER, REVIEWER = "desk.officer", "duty.reviewer"
 PEOPLE = [
     ("priya.shots", "Priya Shah", "Street photography, mostly in the rain. Bristol."),
     ("tom_walks", "Tom Okafor", "Long walks, old buildings."),
     ("jo.archive", "Jo Llewellyn", "Archivist. I like boxes nobody has opened in 60 years."),
 ]
-# The organisations' social team: they post as the organisation, under role labels, and never appear.
-TEAM = [
-    ("desk.officer", "Desk Officer", Membership.Role.AUTHOR),
-    ("duty.reviewer", "Duty Reviewer", Membership.Role.REVIEWER),
-    ("team.lead", "Team Lead", Membership.Role.ADMIN),
-]
-LABELS = ["Press office", "Surveillance officer", "Agent runner", "Archivist", "Recruitment team"]
 
 
 def _jpeg(image: Image.Image) -> SimpleUploadedFile:
@@ -121,6 +126,14 @@ def archive_box(seed: int) -> Image.Image:
     return img
 
 
+def _totp_key(handle: str) -> str:
+    device = TOTPDevice.objects.filter(user__handle=handle, confirmed=True).first()
+    if device is None:
+        return "(none: set up two-factor authentication at /accounts/security/)"
+    key = b32encode(device.bin_key).decode()
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
 class Command(BaseCommand):
     help = "Load the openhouse demo (safe to run again)."
 
@@ -128,35 +141,68 @@ class Command(BaseCommand):
         password = secrets.token_urlsafe(9)
         with transaction.atomic():
             created = not Account.objects.filter(handle=ORG).exists()
-            if created:
-                self._content()
             admin = Account.objects.filter(handle=ADMIN).first() or Account.objects.create_superuser(
                 ADMIN, ""
             )
+            if created:
+                self._content(admin)
             admin.set_password(password)
             admin.save(update_fields=["password"])
-            for handle in [p[0] for p in PEOPLE] + [t[0] for t in TEAM]:
+            if not Account.objects.filter(handle=TEAM_ADMIN).exists():
+                self._team(Account.objects.get(handle=ORG), admin)
+            for handle, _, _ in [*PEOPLE, (TEAM_ADMIN, "", ""), (WRITER, "", ""), (REVIEWER, "", "")]:
                 person = Account.objects.get(handle=handle)
                 person.set_password(password)
                 person.save(update_fields=["password"])
-        keys = "".join(
-            f"\n    {d.user.handle}: {b32encode(d.bin_key).decode()}"
-            for d in TOTPDevice.objects.filter(user__handle__in=[t[0] for t in TEAM], confirmed=True)
-            .select_related("user")
-            .order_by("user__handle")
-        )
         self.stdout.write(
             ("Demo content loaded." if created else "Demo content was already there.")
             + f"\n  Site admin:   http://127.0.0.1:8000/admin/  handle {ADMIN}  password {password}"
             + f"\n  Demo people:  {', '.join(p[0] for p in PEOPLE)}  (same password)"
             + f"\n  Organisation: http://127.0.0.1:8000/{ORG}/"
-            + f"\n  Its studio:   http://127.0.0.1:8000/{ORG}/studio/  as {', '.join(t[0] for t in TEAM)}"
-            + " (same password; add these authenticator keys to an app for the log-in code):"
-            + keys
-            + "\n"
+            + f"\n  Team admin:   http://127.0.0.1:8000/{ORG}/team/  handle {TEAM_ADMIN}  (same password)"
+            + "\n                then a code: add this key to an authenticator app (time-based, 6 digits):"
+            + f"\n                {_totp_key(TEAM_ADMIN)}"
+            + f"\n  Studio:       http://127.0.0.1:8000/{ORG}/studio/  author {WRITER}, reviewer {REVIEWER}"
+            + f"\n                (same password) keys: {WRITER} {_totp_key(WRITER)}"
+            + f"\n                                      {REVIEWER} {_totp_key(REVIEWER)}\n"
         )
 
-    def _content(self) -> None:
+    def _team(self, org: Account, site_admin: Account) -> None:
+        """A team admin with two-factor authentication already set up, and the organisation's role labels."""
+        lead = accounts.sign_up(
+            handle=TEAM_ADMIN,
+            email="mi5.comms@example.org",
+            password=secrets.token_urlsafe(16),
+            display_name="MI5 social team",
+        )
+        device = twofactor.begin_enrolment(actor=lead, account=lead)
+        code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+        twofactor.confirm_enrolment(actor=lead, account=lead, code=code)
+        accounts.appoint_first_admin(actor=site_admin, organisation=org, member=lead)
+        for name in ROLE_LABELS:
+            accounts.add_role_label(actor=lead, organisation=org, name=name)
+
+    def _studio_team(self, organisations: list[Account]) -> None:
+        """An author and a reviewer for the organisations' posts, with two-factor authentication set up."""
+        self.studio = {}
+        for handle, name, role in (
+            (WRITER, "Desk Officer", Membership.Role.AUTHOR),
+            (REVIEWER, "Duty Reviewer", Membership.Role.REVIEWER),
+        ):
+            member = accounts.sign_up(
+                handle=handle,
+                email=f"{handle.replace('.', '_')}@example.org",
+                password=secrets.token_urlsafe(16),
+                display_name=name,
+            )
+            device = twofactor.begin_enrolment(actor=member, account=member)
+            code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+            twofactor.confirm_enrolment(actor=member, account=member, code=code)
+            for org in organisations:
+                Membership.objects.create(organisation=org, member=member, role=role)
+            self.studio[role] = member
+
+    def _content(self, site_admin: Account) -> None:
         org = accounts.create_organisation(
             handle=ORG,
             display_name="MI5",
@@ -183,9 +229,9 @@ class Command(BaseCommand):
                 actor=person, account=person, display_name=name, bio=bio, link="", is_private=False
             )
             people.append(person)
-        self.team = self._team([org, museum])
-        for n, name in enumerate(LABELS):
-            RoleLabel.objects.create(organisation=org, name=name, position=n)
+        Membership.objects.create(organisation=org, member=people[2], role=Membership.Role.AUTHOR)
+        self._team(org, site_admin)
+        self._studio_team([org, museum])
         RoleLabel.objects.create(organisation=museum, name="Curator")
         self._post(
             people[0],
@@ -276,7 +322,7 @@ class Command(BaseCommand):
         """A careers post waiting in the studio, with a watch list that flags something in it."""
         for pattern, regex in [("pods", False), (r"\bagent\s+runners?\b", True), ("Thames House", False)]:
             WatchEntry.objects.create(organisation=org, pattern=pattern, is_regex=regex)
-        writer = self.team[Membership.Role.AUTHOR]
+        writer = self.studio[Membership.Role.AUTHOR]
         alts = ["An empty corridor with a row of doors and soft light"]
         draft = publishing.start_draft(
             actor=writer, organisation=org, uploads=[_jpeg(lobby_looking_up(11))], alt_texts=alts
@@ -293,23 +339,6 @@ class Command(BaseCommand):
         )
         publishing.submit_draft(actor=writer, draft=draft)
 
-    def _team(self, organisations: list[Account]) -> dict[str, Account]:
-        team = {}
-        for handle, name, role in TEAM:
-            member = accounts.sign_up(
-                handle=handle,
-                email=f"{handle.replace('.', '_')}@example.org",
-                password=secrets.token_urlsafe(16),
-                display_name=name,
-            )
-            device = twofactor.begin_enrolment(actor=member, account=member)
-            code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-            twofactor.confirm_enrolment(actor=member, account=member, code=code)
-            for org in organisations:
-                Membership.objects.create(organisation=org, member=member, role=role)
-            team[role] = member
-        return team
-
     def _post(
         self, author: Account, images: list[Image.Image], caption: str, alts: list[str], label: str = ""
     ) -> None:
@@ -318,7 +347,7 @@ class Command(BaseCommand):
             posts.create_post(author=author, media_ids=[i.pk for i in items], caption=caption)
             return
         # An organisation's post goes the way every one does: drafted, reviewed by someone else, published.
-        writer, reviewer = self.team[Membership.Role.AUTHOR], self.team[Membership.Role.REVIEWER]
+        writer, reviewer = self.studio[Membership.Role.AUTHOR], self.studio[Membership.Role.REVIEWER]
         draft = publishing.start_draft(
             actor=writer, organisation=author, uploads=[_jpeg(i) for i in images], alt_texts=alts
         )
