@@ -1,8 +1,14 @@
 """The `openhouse` command: serve, demo, worker, and a passthrough to Django's management commands."""
 
 import argparse
+import logging
 import os
 import sys
+import threading
+
+# Periodic sweeps of work kept as rows (see STYLE.md): each re-runs whatever is overdue, and is safe to run
+# in several processes at once.
+SWEEPERS = ["openhouse.publishing.services.publish_due_drafts"]
 
 
 def _django(argv: list[str]) -> None:
@@ -17,6 +23,38 @@ def _embedded_defaults() -> None:
         os.environ.setdefault("OPENHOUSE_EMBEDDED", "true")
 
 
+def start_sweeper() -> threading.Thread | None:
+    """Run SWEEPERS every OPENHOUSE_SWEEP_SECONDS in a daemon thread of this process.
+
+    A scheduled post is published by its task at the due time when the task backend can defer (database);
+    the sweep is what makes it happen in any case: with the in-process backend, after a crash, a lost queue.
+    """
+    from django.conf import settings
+    from django.db import close_old_connections
+    from django.utils.module_loading import import_string
+
+    seconds = settings.SWEEP_SECONDS
+    if seconds <= 0:
+        return None
+    sweeps = [import_string(name) for name in SWEEPERS]
+    log = logging.getLogger("openhouse.sweeper")
+
+    def loop() -> None:
+        while not stopping.wait(seconds):
+            for sweep in sweeps:
+                try:
+                    sweep()
+                except Exception:
+                    log.exception("sweep %s failed; it runs again in %s s", sweep.__name__, seconds)
+                finally:
+                    close_old_connections()
+
+    stopping = threading.Event()
+    thread = threading.Thread(target=loop, name="openhouse-sweeper", daemon=True)
+    thread.start()
+    return thread
+
+
 def serve(args: argparse.Namespace) -> None:
     """Apply migrations, collect static files, then serve with granian in WSGI mode.
 
@@ -25,9 +63,12 @@ def serve(args: argparse.Namespace) -> None:
     """
     _django(["migrate", "--no-input", "-v", "0"])
     _django(["collectstatic", "--no-input", "-v", "0"])
+    from django.conf import settings
     from granian import Granian
     from granian.constants import Interfaces
 
+    if settings.TASK_BACKEND == "immediate":  # otherwise `openhouse worker` sweeps
+        start_sweeper()
     print(f"openhouse is serving on http://{args.host}:{args.port}/  (Ctrl+C stops it)", flush=True)
     Granian(
         "openhouse.wsgi:application",
@@ -66,6 +107,10 @@ def main(argv: list[str] | None = None) -> None:
         _django(["migrate", "--no-input", "-v", "0"])
         _django(["demo"])
     elif args.command == "worker":
+        import django
+
+        django.setup()
+        start_sweeper()
         _django(["db_worker"])
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "openhouse.social",
     "openhouse.qa",
     "openhouse.careers",
+    "openhouse.publishing",
     "openhouse.feeds",
     "oauth2_provider",
     "ninja",
@@ -304,6 +305,10 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+
+#: Seconds between sweeps for overdue work (scheduled posts), run by `openhouse worker`, and by `openhouse
+#: serve` when tasks run in-process (OPENHOUSE_TASK_BACKEND=immediate); 0 turns the sweeper off.
+SWEEP_SECONDS = env_int("OPENHOUSE_SWEEP_SECONDS", 15)
 
 #: Accounts with more followers than this are merged into feeds at read time instead of fanned out on write.
 FANOUT_MAX_FOLLOWERS = env_int("OPENHOUSE_FANOUT_MAX_FOLLOWERS", 10_000)

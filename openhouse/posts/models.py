@@ -12,6 +12,7 @@ CAPTION_MAX = 2200
 HASHTAGS_MAX = 30
 MENTIONS_MAX = 20
 PHOTOS_MAX = 10
+ROLE_LABEL_MAX = 40  # as accounts.RoleLabel.name
 
 
 class Hashtag(models.Model):
@@ -32,6 +33,10 @@ class Post(models.Model):
     likes_count = models.PositiveIntegerField(default=0, editable=False)
     comments_count = models.PositiveIntegerField(default=0, editable=False)
     comments_enabled = models.BooleanField(default=True)
+    # An organisation's post shows this label next to the organisation ("Surveillance officer"): a copy of
+    # the role label chosen in review, taken at publication, so renaming a label later changes no post.
+    # It is all the public learns about who wrote the post; the member stays in openhouse.publishing.
+    role_label = models.CharField(max_length=ROLE_LABEL_MAX, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["author", "-id"], name="post_author_newest")]

@@ -57,8 +57,15 @@ def create_post(
     """Publish a post of 1-10 of the author's own unattached photos, in the order given.
 
     Photos of another account and unknown ids are refused with the same sentence. Alt texts, when given,
-    replace the photos' own, position by position.
+    replace the photos' own, position by position. An organisation's posts never come this way: they are
+    drafted, reviewed and published by openhouse.publishing, so every adapter that calls this (web, API,
+    commands) is refused for an organisation author, site staff included.
     """
+    if author.is_organisation:
+        raise NotAllowed(
+            "Posts of an organisation are published through its review: write a draft in the studio and "
+            "a reviewer other than you approves it."
+        )
     check_upload_count(len(media_ids))
     if len(set(media_ids)) != len(media_ids):
         raise Invalid("The same photo can't appear twice in a post.")
@@ -75,7 +82,15 @@ def create_post(
     if len(items) != len(media_ids):
         raise Invalid("One of these photos isn't available any more. Upload it again.")
     post = Post.objects.create(author=author, caption=text)
-    ordered = [items[pk] for pk in media_ids]
+    _attach_and_announce(post, [items[pk] for pk in media_ids], alts, tags, handles)
+    return post
+
+
+def _attach_and_announce(
+    post: Post, ordered: list[MediaItem], alts: list[str] | None, tags: list[str], handles: list[str]
+) -> None:
+    """Attach the photos in order, store the hashtags and mentions, and enqueue fan-out and mention
+    notifications for after commit. The caller has validated everything and holds the photos' row locks."""
     for position, item in enumerate(ordered):
         item.post, item.position = post, position
         if alts is not None:
@@ -91,6 +106,32 @@ def create_post(
         post.mentions.set(Account.objects.filter(handle__in=handles, is_active=True))
         enqueue_after_commit("openhouse.social.tasks.notify_caption_mentions", post_id=post.pk)
     enqueue_after_commit("openhouse.feeds.tasks.fan_out", post_id=post.pk)
+
+
+@transaction.atomic
+def _publish_for_organisation(
+    *, organisation: Account, media_ids: list[int], caption: str, role_label: str
+) -> Post:
+    """Create an organisation's post from an approved draft's photos (owned by the organisation).
+
+    Private to openhouse.publishing, whose caller guarantees: the draft is approved (or scheduled) and its
+    approvals cover its current revision, by reviewers who did not write it; the caption, alt texts and
+    role label were validated when the draft was saved. Nothing here records who wrote or approved the
+    post: the post knows only the organisation and the label's text.
+    """
+    if not organisation.is_organisation:
+        raise Invalid("Only an organisation's drafts are published this way.")
+    text, tags, handles = clean_caption(caption)
+    items = {
+        m.pk: m
+        for m in MediaItem.objects.select_for_update().filter(
+            pk__in=media_ids, owner=organisation, post__isnull=True
+        )
+    }
+    if not media_ids or len(items) != len(set(media_ids)):
+        raise Invalid("One of this draft's photos isn't available any more. Upload it again.")
+    post = Post.objects.create(author=organisation, caption=text, role_label=role_label)
+    _attach_and_announce(post, [items[pk] for pk in media_ids], None, tags, handles)
     return post
 
 

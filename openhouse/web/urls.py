@@ -8,6 +8,7 @@ from openhouse.web import (
     qa_views,
     security_views,
     social_views,
+    studio_views,
     team_views,
     views,
 )
@@ -118,6 +119,29 @@ urlpatterns = [
         r"^(?P<handle>[A-Za-z0-9._]{1,30})/highlights/(?P<highlight_id>[0-9]{1,19})/(?P<action>up|down|delete)/$",
         highlight_views.change,
         name="highlight-change",
+    ),
+    re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/studio/$", studio_views.studio, name="studio"),
+    re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/studio/new/$", studio_views.studio_new, name="studio-new"),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/studio/settings/$",
+        studio_views.studio_settings,
+        name="studio-settings",
+    ),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/studio/d/(?P<draft_id>[0-9]{1,19})/$",
+        studio_views.studio_draft,
+        name="studio-draft",
+    ),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/studio/d/(?P<draft_id>[0-9]{1,19})/"
+        r"(?P<action>submit|approve|reject|schedule|unschedule|publish|withdraw|delete)/$",
+        studio_views.studio_draft_action,
+        name="studio-draft-action",
+    ),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/studio/d/(?P<draft_id>[0-9]{1,19})/blur/$",
+        studio_views.studio_draft_blur,
+        name="studio-draft-blur",
     ),
     re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/team/$", team_views.team, name="team"),
     re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/team/invite/$", team_views.invite, name="team-invite"),

@@ -8,7 +8,7 @@ from openhouse.media import services as media
 from openhouse.media.models import MediaItem
 from openhouse.posts import access, services
 from openhouse.posts.models import Post
-from tests.conftest import jpeg_bytes, stored_files, text, upload
+from tests.conftest import jpeg_bytes, publish_for_organisation, stored_files, text, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +20,8 @@ def _photos(owner, count=3):
 
 
 def _post(author, count=3, caption="Hello", **kwargs):
+    if author.is_organisation:  # an organisation posts only through review
+        return publish_for_organisation(author, caption=caption, count=count)
     return services.create_post(
         author=author, media_ids=[m.pk for m in _photos(author, count)], caption=caption, **kwargs
     )

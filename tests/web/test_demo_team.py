@@ -26,10 +26,12 @@ def test_demo_team_admin_logs_in_with_the_printed_password_and_key(client, media
     lead = Account.objects.get(handle="mi5.comms")
     assert Membership.objects.filter(organisation=org, member=lead, role="admin").exists()
     assert list(RoleLabel.objects.filter(organisation=org).values_list("name", flat=True)) == [
+        "Press office",
         "Surveillance officer",
         "Agent runner",
         "Analyst",
         "Archivist",
+        "Recruitment team",
     ]
     assert audit.verify(organisation_id=org.pk) == []
 
@@ -43,4 +45,4 @@ def test_demo_team_admin_logs_in_with_the_printed_password_and_key(client, media
         assert client.get(reverse("team", args=["mi5official"])).status_code == 200
 
     call_command("demo", stdout=StringIO())  # again: nothing duplicated
-    assert RoleLabel.objects.filter(organisation=org).count() == 4
+    assert RoleLabel.objects.filter(organisation=org).count() == 6

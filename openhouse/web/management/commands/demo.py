@@ -20,11 +20,13 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from openhouse.accounts import services as accounts
 from openhouse.accounts import twofactor
-from openhouse.accounts.models import Account, Membership
+from openhouse.accounts.models import Account, Membership, RoleLabel
 from openhouse.careers import services as careers
 from openhouse.media import services as media
 from openhouse.posts import services as posts
 from openhouse.posts.models import Post
+from openhouse.publishing import services as publishing
+from openhouse.publishing.models import WatchEntry
 from openhouse.qa import services as qa
 from openhouse.qa.models import Question
 from openhouse.social import services as social
@@ -33,7 +35,16 @@ ORG = "mi5official"
 ADMIN = "siteadmin"
 # The organisation's team admin: logs in with a password and a code from an authenticator app.
 TEAM_ADMIN = "mi5.comms"
-ROLE_LABELS = ["Surveillance officer", "Agent runner", "Analyst", "Archivist"]
+ROLE_LABELS = [
+    "Press office",
+    "Surveillance officer",
+    "Agent runner",
+    "Analyst",
+    "Archivist",
+    "Recruitment team",
+]
+# Who writes and who reviews the organisations' posts in the studio (both with two-factor set up).
+WRITER, REVIEWER = "desk.officer", "duty.reviewer"
 PEOPLE = [
     ("priya.shots", "Priya Shah", "Street photography, mostly in the rain. Bristol."),
     ("tom_walks", "Tom Okafor", "Long walks, old buildings."),
@@ -193,17 +204,16 @@ class Command(BaseCommand):
         password = secrets.token_urlsafe(9)
         with transaction.atomic():
             created = not Account.objects.filter(handle=ORG).exists()
-            if created:
-                self._content()
             admin = Account.objects.filter(handle=ADMIN).first() or Account.objects.create_superuser(
                 ADMIN, ""
             )
+            if created:
+                self._content(admin)
             admin.set_password(password)
             admin.save(update_fields=["password"])
             if not Account.objects.filter(handle=TEAM_ADMIN).exists():
                 self._team(Account.objects.get(handle=ORG), admin)
-                self._organisation_extras(Account.objects.get(handle=ORG))
-            for handle, _, _ in [*PEOPLE, (TEAM_ADMIN, "", "")]:
+            for handle, _, _ in [*PEOPLE, (TEAM_ADMIN, "", ""), (WRITER, "", ""), (REVIEWER, "", "")]:
                 person = Account.objects.get(handle=handle)
                 person.set_password(password)
                 person.save(update_fields=["password"])
@@ -214,7 +224,10 @@ class Command(BaseCommand):
             + f"\n  Organisation: http://127.0.0.1:8000/{ORG}/"
             + f"\n  Team admin:   http://127.0.0.1:8000/{ORG}/team/  handle {TEAM_ADMIN}  (same password)"
             + "\n                then a code: add this key to an authenticator app (time-based, 6 digits):"
-            + f"\n                {_totp_key(TEAM_ADMIN)}\n"
+            + f"\n                {_totp_key(TEAM_ADMIN)}"
+            + f"\n  Studio:       http://127.0.0.1:8000/{ORG}/studio/  author {WRITER}, reviewer {REVIEWER}"
+            + f"\n                (same password) keys: {WRITER} {_totp_key(WRITER)}"
+            + f"\n                                      {REVIEWER} {_totp_key(REVIEWER)}\n"
         )
 
     def _team(self, org: Account, site_admin: Account) -> None:
@@ -232,7 +245,27 @@ class Command(BaseCommand):
         for name in ROLE_LABELS:
             accounts.add_role_label(actor=lead, organisation=org, name=name)
 
-    def _content(self) -> None:
+    def _studio_team(self, organisations: list[Account]) -> None:
+        """An author and a reviewer for the organisations' posts, with two-factor authentication set up."""
+        self.studio = {}
+        for handle, name, role in (
+            (WRITER, "Desk Officer", Membership.Role.AUTHOR),
+            (REVIEWER, "Duty Reviewer", Membership.Role.REVIEWER),
+        ):
+            member = accounts.sign_up(
+                handle=handle,
+                email=f"{handle.replace('.', '_')}@example.org",
+                password=secrets.token_urlsafe(16),
+                display_name=name,
+            )
+            device = twofactor.begin_enrolment(actor=member, account=member)
+            code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+            twofactor.confirm_enrolment(actor=member, account=member, code=code)
+            for org in organisations:
+                Membership.objects.create(organisation=org, member=member, role=role)
+            self.studio[role] = member
+
+    def _content(self, site_admin: Account) -> None:
         org = accounts.create_organisation(
             handle=ORG,
             display_name="MI5",
@@ -260,6 +293,9 @@ class Command(BaseCommand):
             )
             people.append(person)
         Membership.objects.create(organisation=org, member=people[2], role=Membership.Role.AUTHOR)
+        self._team(org, site_admin)
+        self._studio_team([org, museum])
+        RoleLabel.objects.create(organisation=museum, name="Curator")
         self._post(
             people[0],
             [landscape(1, ((250, 170, 120), (255, 225, 190), (255, 245, 220), (90, 70, 90)))],
@@ -283,6 +319,7 @@ class Command(BaseCommand):
                 "Yellowed letters spread on a table with a red ribbon",
                 "A pale landscape print from the collection",
             ],
+            label="Curator",
         )
         self._post(
             people[2],
@@ -306,7 +343,10 @@ class Command(BaseCommand):
                 "Rounded pods on both sides of an atrium seen from below",
                 "Blue sky above a city skyline seen from the building",
             ],
+            label="Press office",
         )
+        self._waiting_draft(org)
+        self._organisation_extras(org)
 
         self._conversation(org, museum, people)
 
@@ -459,6 +499,49 @@ class Command(BaseCommand):
             for session in sessions:
                 qa.pin_to_highlight(actor=lead, session=session, highlight=highlight)
 
-    def _post(self, author: Account, images: list[Image.Image], caption: str, alts: list[str]) -> None:
-        items = media.store_photos(owner=author, uploads=[_jpeg(i) for i in images], alt_texts=alts)
-        posts.create_post(author=author, media_ids=[i.pk for i in items], caption=caption)
+    def _waiting_draft(self, org: Account) -> None:
+        """A careers post waiting in the studio, with a watch list that flags something in it."""
+        for pattern, regex in [("pods", False), (r"\bagent\s+runners?\b", True), ("Thames House", False)]:
+            WatchEntry.objects.create(organisation=org, pattern=pattern, is_regex=regex)
+        writer = self.studio[Membership.Role.AUTHOR]
+        alts = ["An empty corridor with a row of doors and soft light"]
+        draft = publishing.start_draft(
+            actor=writer, organisation=org, uploads=[_jpeg(lobby_looking_up(11))], alt_texts=alts
+        )
+        label_id = RoleLabel.objects.get(organisation=org, name="Recruitment team").pk
+        draft = publishing.edit_draft(
+            actor=writer,
+            draft=draft,
+            caption="Think you wouldn't fit in here? Our agent runners come from every background. "
+            "Ask us about careers on Thursday's Q&A. #careers",
+            role_label_id=label_id,
+            media_ids=[i.pk for i in publishing.draft_photos(draft)],
+            alt_texts=alts,
+        )
+        publishing.submit_draft(actor=writer, draft=draft)
+
+    def _post(
+        self, author: Account, images: list[Image.Image], caption: str, alts: list[str], label: str = ""
+    ) -> None:
+        if not author.is_organisation:
+            items = media.store_photos(owner=author, uploads=[_jpeg(i) for i in images], alt_texts=alts)
+            posts.create_post(author=author, media_ids=[i.pk for i in items], caption=caption)
+            return
+        # An organisation's post goes the way every one does: drafted, reviewed by someone else, published.
+        writer, reviewer = self.studio[Membership.Role.AUTHOR], self.studio[Membership.Role.REVIEWER]
+        draft = publishing.start_draft(
+            actor=writer, organisation=author, uploads=[_jpeg(i) for i in images], alt_texts=alts
+        )
+        label_id = (
+            RoleLabel.objects.filter(organisation=author, name=label).values_list("pk", flat=True).first()
+        )
+        draft = publishing.edit_draft(
+            actor=writer,
+            draft=draft,
+            caption=caption,
+            role_label_id=label_id,
+            media_ids=[i.pk for i in publishing.draft_photos(draft)],
+            alt_texts=alts,
+        )
+        draft = publishing.submit_draft(actor=writer, draft=draft)
+        publishing.approve_draft(reviewer=reviewer, draft=draft, revision=draft.revision, publish_now=True)

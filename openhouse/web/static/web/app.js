@@ -171,8 +171,22 @@
     if (first) observer.observe(first);
   }
 
+  // Review: the publication time matters only when "Approve and schedule" is chosen.
+  function whenChoice(fieldset) {
+    var form = fieldset.closest("form"), input = form.querySelector("input[name=publish_at]");
+    if (!input) return;
+    var field = input.closest(".field");
+    function update() {
+      var chosen = form.querySelector("input[name=when]:checked");
+      field.hidden = !chosen || chosen.value !== "schedule";
+    }
+    fieldset.addEventListener("change", update);
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     enhance(document);
+    document.querySelectorAll("[data-when]").forEach(whenChoice);
     document.querySelectorAll("[data-upload]").forEach(uploadPreviews);
     document.querySelectorAll("[data-reorder]").forEach(reorder);
     infiniteScroll();

@@ -1,0 +1,189 @@
+"""Reads for the studio: drafts by status and the pre-publication report, each a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from openhouse.accounts.models import Account, RoleLabel
+from openhouse.media.models import MediaItem, Original
+from openhouse.publishing import watchlist
+from openhouse.publishing.models import Draft, DraftPhoto, Review, WatchEntry
+from openhouse.publishing.services import approvals_of_current_revision, required_approvals
+
+STUDIO_PAGE = 50
+
+# Order of the studio's sections: what needs someone's attention first.
+SECTIONS = [
+    Draft.Status.SUBMITTED,
+    Draft.Status.REJECTED,
+    Draft.Status.DRAFT,
+    Draft.Status.APPROVED,
+    Draft.Status.SCHEDULED,
+    Draft.Status.PUBLISHED,
+    Draft.Status.WITHDRAWN,
+]
+
+
+def _photos_prefetch() -> Prefetch:
+    return Prefetch("photos", queryset=DraftPhoto.objects.select_related("media").order_by("position"))
+
+
+def studio_sections(*, drafts) -> list[tuple[str, str, list[Draft]]]:
+    """(status, heading, drafts) for each status that has drafts, newest first; three queries."""
+    rows = list(drafts.prefetch_related(_photos_prefetch()).order_by("-updated_at")[:300])
+    out = []
+    for status in SECTIONS:
+        mine = [d for d in rows if d.status == status][:STUDIO_PAGE]
+        if mine:
+            out.append((status.value, status.label, mine))
+    return out
+
+
+@dataclass
+class PhotoReport:
+    item: MediaItem
+    number: int
+    alt_pieces: list[watchlist.Piece]
+    alt_hits: list[watchlist.Hit]
+    findings: "Findings | None" = None  # the original's pre-publication report, while it is kept
+
+
+@dataclass
+class Report:
+    draft: Draft
+    photos: list[PhotoReport]
+    caption_pieces: list[watchlist.Piece]
+    label_pieces: list[watchlist.Piece]
+    hits: list[watchlist.Hit]
+    approvals: int
+    required: int
+    reviews: list[Review] = field(default_factory=list)
+    writer_ids: list[int] = field(default_factory=list)
+
+
+def report(*, draft: Draft, items: list[MediaItem] | None = None) -> Report:
+    """What reviewers see before approving: per photo the metadata and faces the original carried, and
+    every watch-list hit in the caption, the alt texts and the role label."""
+    if items is None:
+        items = [row.media for row in DraftPhoto.objects.filter(draft=draft).select_related("media")]
+    entries = list(
+        WatchEntry.objects.filter(organisation=draft.organisation).values_list("pattern", "is_regex")
+    )
+    label = draft.role_label_text
+    texts = {"caption": draft.caption, "role label": label}
+    texts |= {f"alt text of photo {n}": item.alt_text for n, item in enumerate(items, start=1)}
+    hits = watchlist.find_hits(entries, texts)
+
+    def of(name: str) -> list[watchlist.Hit]:
+        return [h for h in hits if h.field == name]
+
+    photos = []
+    reports = _reports(items)
+    for n, item in enumerate(items, start=1):
+        alt_hits = of(f"alt text of photo {n}")
+        photos.append(
+            PhotoReport(
+                item=item,
+                number=n,
+                alt_pieces=watchlist.highlight(item.alt_text, alt_hits),
+                alt_hits=alt_hits,
+                findings=_findings(item, reports.get(item.pk)),
+            )
+        )
+    return Report(
+        draft=draft,
+        photos=photos,
+        caption_pieces=watchlist.highlight(draft.caption, of("caption")),
+        label_pieces=watchlist.highlight(label, of("role label")),
+        hits=hits,
+        approvals=len(approvals_of_current_revision(draft)),
+        required=required_approvals(draft.organisation),
+        reviews=list(Review.objects.filter(draft=draft).select_related("reviewer")[:50]),
+        writer_ids=list(draft.writer_ids),
+    )
+
+
+@dataclass
+class Face:
+    index: int
+    x: int
+    y: int
+    w: int
+    h: int
+    kind: str
+    blurred: bool
+
+
+@dataclass
+class Findings:
+    """A photo's pre-publication report (media.services.report_for) as the review page shows it."""
+
+    warnings: list[str]
+    facts: list[tuple[str, str]]
+    faces: list[Face]
+    width: int
+    height: int
+
+
+_CAMERA = {
+    "make": "Camera make",
+    "model": "Camera model",
+    "serial": "Serial number",
+    "lens": "Lens",
+    "lens_serial": "Lens serial number",
+}
+
+
+def _reports(items: list[MediaItem]) -> dict[int, dict]:
+    """media.services.report_for of each photo that still keeps its original, in one query."""
+    return {
+        o.item_id: {**o.report, "blur_regions": list(o.blur_regions)}
+        for o in Original.objects.filter(item__in=items)
+    }
+
+
+def _findings(item: MediaItem, found: dict | None) -> Findings | None:
+    if found is None:
+        return None
+    facts: list[tuple[str, str]] = []
+    if found.get("gps"):
+        facts.append(("Position", f"{found['gps']['lat']:.5f}, {found['gps']['lon']:.5f}"))
+    facts += [(_CAMERA.get(k, k), str(v)) for k, v in found.get("camera", {}).items()]
+    facts += [(f"Time ({k})", str(v)) for k, v in found.get("timestamps", {}).items()]
+    facts += [(k.capitalize(), str(v)) for k, v in found.get("people", {}).items()]
+    if found.get("software"):
+        facts.append(("Software", str(found["software"])))
+    facts += [(f"XMP {k}", str(v)) for k, v in found.get("xmp", {}).items()]
+    facts += [(f"IPTC {k}", str(v)) for k, v in found.get("iptc", {}).items()]
+    if found.get("thumbnails"):
+        facts.append(("Embedded previews", str(found["thumbnails"])))
+    if found.get("comment"):
+        facts.append(("Comment", str(found["comment"])))
+    blurred = [{k: r[k] for k in ("x", "y", "w", "h")} for r in found.get("blur_regions", [])]
+    faces = [
+        Face(
+            n,
+            f["x"],
+            f["y"],
+            f["w"],
+            f["h"],
+            str(f.get("kind", "")),
+            {k: f[k] for k in ("x", "y", "w", "h")} in blurred,
+        )
+        for n, f in enumerate(found.get("faces", []))
+    ]
+    return Findings(
+        warnings=list(found.get("warnings", [])),
+        facts=facts,
+        faces=faces,
+        width=int(found.get("width") or item.width),
+        height=int(found.get("height") or item.height),
+    )
+
+
+def role_labels(*, organisation: Account) -> list[RoleLabel]:
+    return list(RoleLabel.objects.filter(organisation=organisation))
+
+
+def watch_entries(*, organisation: Account) -> list[WatchEntry]:
+    return list(WatchEntry.objects.filter(organisation=organisation))

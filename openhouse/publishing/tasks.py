@@ -1,0 +1,15 @@
+"""Background work for publishing: scheduled publication and its sweeper."""
+
+from django.tasks import task
+
+from openhouse.publishing import services
+
+
+@task
+def publish_due(draft_id: int) -> bool:
+    return services.publish_due(draft_id=draft_id) is not None
+
+
+@task
+def publish_due_drafts() -> int:
+    return services.publish_due_drafts()
