@@ -33,6 +33,27 @@ api = NinjaAPI(
     ),
     urls_namespace="openhouse-api",
     docs_url="/docs",
+    openapi_extra={
+        "components": {
+            "securitySchemes": {
+                "oauth2": {
+                    "type": "oauth2",
+                    "description": "Register an app with POST /api/v1/apps, then the authorization code flow.",
+                    "flows": {
+                        "authorizationCode": {
+                            "authorizationUrl": "/oauth/authorize",
+                            "tokenUrl": "/oauth/token",
+                            "refreshUrl": "/oauth/token",
+                            "scopes": {"read": "Read", "write": "Write"},
+                        }
+                    },
+                },
+                "bearer": {"type": "http", "scheme": "bearer"},
+            }
+        },
+        # Anonymous callers may read what is public; a token shows what its account may see.
+        "security": [{}, {"bearer": []}],
+    },
 )
 
 HANDLE = r"^[A-Za-z0-9._]{1,30}$"
