@@ -53,9 +53,10 @@ lint: install
 	$(BIN)/lint-imports
 	$(BIN)/openhouse manage check
 
-## make bench: the photo pipeline (bench.media), the launch-day load (bench.launch; BENCH_SCALE=small for a quick run), then the API (bench.api)
+## make bench: the photo pipeline (bench.media), the pre-publication report (bench.report), the launch-day load (bench.launch; BENCH_SCALE=small for a quick run), then the API (bench.api)
 bench: $(VENV)/.bench-installed
 	$(BIN)/python -m bench.media
+	$(BIN)/python -m bench.report
 	$(BIN)/python -m bench.launch
 	$(BIN)/python -m bench.api
 

@@ -291,10 +291,10 @@ def setup_django(env: dict[str, str]) -> None:
 @contextmanager
 def running_server(
     env: dict[str, str], port: int, log_path: Path, workers: int, threads: int
-) -> Iterator[float]:
+) -> Iterator[tuple[float, int]]:
     """`openhouse serve` in its own process group, stopped (group and all) on the way out.
 
-    Yields how long it took to answer (serve migrates and collects static files first).
+    Yields how long it took to answer (serve migrates and collects static files first) and the group's id.
     """
     command = [sys.executable, "-m", "openhouse.cli", "serve", "--port", str(port)]
     command += ["--workers", str(workers), "--threads", str(threads)]
@@ -305,7 +305,7 @@ def running_server(
         started = time.perf_counter()
         try:
             wait_ready(proc, port, log_path)
-            yield time.perf_counter() - started
+            yield time.perf_counter() - started, proc.pid
         finally:
             stop_server(proc)
 
@@ -325,6 +325,24 @@ def wait_ready(proc: subprocess.Popen, port: int, log_path: Path, limit_s: float
                 conn.close()
         time.sleep(0.3)
     raise RuntimeError(f"the server did not answer within {limit_s:.0f} s:\n{log_tail(log_path)}")
+
+
+def group_cpu_s(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of a process group (Linux /proc).
+
+    The server's CPU per request does not depend on how busy the machine's other tenants keep the cores,
+    unlike its latencies, so it compares runs made on a noisy machine.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[2]) == pgid:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -1314,7 +1332,13 @@ class Target:
         return cls(db_url, sqlite_path, port, env)
 
 
-def run_launch_scenario(report: Report, args: argparse.Namespace, port: int, photo: bytes) -> None:
+def cpu_note(what: str, cpu_s: float, requests: int) -> str:
+    return f"Server CPU, {what}: {cpu_s:.1f} s for {requests:,} requests = {cpu_s / max(requests, 1) * 1000:.1f} ms per request."
+
+
+def run_launch_scenario(
+    report: Report, args: argparse.Namespace, port: int, photo: bytes, server_pgid: int
+) -> None:
     from openhouse.accounts.models import Account
 
     scale = report.scale
@@ -1328,14 +1352,20 @@ def run_launch_scenario(report: Report, args: argparse.Namespace, port: int, pho
     )
     print("   a hand-made session and a CSRF-checked POST work", flush=True)
     with report.step(f"scenario 1: {scale.readers} readers alone for {args.read_seconds:.0f} s"):
+        cpu_before = group_cpu_s(server_pgid)
         alone = readers_alone(port, people.readers, args.read_seconds)
+        cpu_s = group_cpu_s(server_pgid) - cpu_before
+    report.notes.append(cpu_note("64 readers alone (GET /)", cpu_s, alone.count + alone.errors))
+    report.figures["cpu ms per feed"] = cpu_s / max(alone.count, 1) * 1000
     post_id, committed = publish(Account.objects.get(pk=world.org_id), "We're live! #launchday", photo)
     sight = first_sight(port, people.readers, post_id, committed)
     before = pg_activity()
     with report.step(
         f"scenario 1: launch ({scale.likes:,} likes, {scale.comments:,} comments, {scale.follows:,} follows)"
     ):
+        cpu_before = group_cpu_s(server_pgid)
         recs = run_launch(port, scale, world, post_id, people, photo, args.max_seconds)
+        cpu_s = group_cpu_s(server_pgid) - cpu_before
     writes = sum(recs[k].count + recs[k].errors for k in ("like", "comment", "follow"))
     planned = scale.likes + scale.comments + scale.follows
     report.figures["launch done"] = writes / planned
@@ -1349,6 +1379,7 @@ def run_launch_scenario(report: Report, args: argparse.Namespace, port: int, pho
         + f"; the writers took {recs['like'].elapsed:.0f} s."
     )
     reads = recs["feed"].count + recs["feed"].errors
+    report.notes.append(cpu_note("the launch (GET / and writes)", cpu_s, writes + reads))
     note = activity_note(before, pg_activity(), writes, reads)
     if note:
         report.notes.append(note)
@@ -1392,10 +1423,10 @@ def run_all(report: Report, args: argparse.Namespace, target: Target, tmp: Path)
     setup_django(target.env)
     photo = photo_bytes()
     log = tmp / "server.log"
-    with running_server(target.env, target.port, log, args.workers, args.threads) as startup_s:
+    with running_server(target.env, target.port, log, args.workers, args.threads) as (startup_s, pgid):
         report.steps.append((f"server start ({args.workers} workers x {args.threads} threads)", startup_s))
         print(f"   the server answers on port {target.port} after {startup_s:.1f} s", flush=True)
-        run_launch_scenario(report, args, target.port, photo)
+        run_launch_scenario(report, args, target.port, photo, pgid)
         run_raw_insert(report, target, tmp, "after the launch")
         if not args.skip_big:
             run_big(report, report.scale, target.port, photo)

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "openhouse.media",
     "openhouse.posts",
     "openhouse.social",
+    "openhouse.qa",
+    "openhouse.careers",
     "openhouse.feeds",
     "oauth2_provider",
     "ninja",
@@ -306,6 +308,10 @@ SECURE_CSP = {
 #: Accounts with more followers than this are merged into feeds at read time instead of fanned out on write.
 FANOUT_MAX_FOLLOWERS = env_int("OPENHOUSE_FANOUT_MAX_FOLLOWERS", 10_000)
 
+#: Questions one person may ask in a Q&A session, unless the team sets another number when opening it.
+QA_QUESTIONS_PER_PERSON = env_int("OPENHOUSE_QA_QUESTIONS_PER_PERSON", 3, minimum=1)
+#: How often (milliseconds) an open Q&A page asks whether answers were published (see openhouse/qa/live.py).
+QA_POLL_MS = env_int("OPENHOUSE_QA_POLL_MS", 1000, minimum=250)
 # The public API: OAuth 2 tokens (django-oauth-toolkit) and rate limits per token and per client address.
 #: Seconds an API access token stays valid (Mastodon apps rarely refresh: the default is 90 days).
 API_TOKEN_SECONDS = env_int("OPENHOUSE_API_TOKEN_SECONDS", 90 * 24 * 3600, minimum=60)

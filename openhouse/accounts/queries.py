@@ -50,6 +50,28 @@ def team(*, organisation: Account) -> list[TeamMember]:
     return sorted(members.values(), key=lambda m: (not m.is_admin, m.account.handle))
 
 
+def is_member(*, account: Account, organisation: Account) -> bool:
+    """Whether `account` holds any role in `organisation` (to offer a link to the team page, nothing more)."""
+    if not account.is_authenticated:
+        return False
+    return Membership.objects.filter(organisation=organisation, member=account).exists()
+
+
+def teams_of(*, account: Account) -> list[tuple[Account, list[str]]]:
+    """The organisations `account` is on, with its roles in each (for its own settings page). One query."""
+    teams: dict[int, tuple[Account, list[str]]] = {}
+    for row in (
+        Membership.objects.filter(member=account)
+        .select_related("organisation")
+        .order_by("organisation__handle")
+    ):
+        teams.setdefault(row.organisation_id, (row.organisation, []))[1].append(row.role)
+    return [
+        (org, [Membership.Role(r).label for r in sorted(roles, key=ROLE_ORDER.__getitem__)])
+        for org, roles in teams.values()
+    ]
+
+
 def role_labels(*, organisation: Account) -> list[RoleLabel]:
     return list(RoleLabel.objects.filter(organisation=organisation).order_by("position", "name"))
 

@@ -28,6 +28,9 @@ MAX_FACES = 50
 SCALE_FACTOR = 1.1
 FRONTAL_NEIGHBOURS = 5
 PROFILE_NEIGHBOURS = 6
+# Haar boxes run from the eyebrows to the mouth; a box to blur must cover the whole face (forehead, chin,
+# cheeks), so each found box grows by these fractions of its size on each side (more below, for the chin).
+GROW_SIDES, GROW_TOP, GROW_BOTTOM = 0.12, 0.15, 0.3
 # Smallest face searched for, as a fraction of the detection image's shorter side (and at least 24 px,
 # the cascades' own window).
 MIN_FACE_FRACTION = 0.03
@@ -56,7 +59,10 @@ def _cascade(name: str) -> cv2.CascadeClassifier:
 
 
 def find_faces(image: Image.Image) -> list[Face]:
-    """Faces in `image` (any mode, already upright), in its pixel coordinates, frontal ones first."""
+    """Faces in `image` (any mode, already upright), in its pixel coordinates, frontal ones first.
+
+    Each box is grown past what the cascade marks (see GROW_*) so that blurring it hides the whole face.
+    """
     scale = min(1.0, DETECT_SIDE / max(image.size))
     grey = image.convert("L")
     if scale < 1.0:
@@ -83,9 +89,10 @@ def find_faces(image: Image.Image) -> list[Face]:
     back = 1.0 / scale
     faces = []
     for x, y, w, h, kind in merged:
-        left, top = int(x * back), int(y * back)
-        right = min(image.width, int(np.ceil((x + w) * back)))
-        bottom = min(image.height, int(np.ceil((y + h) * back)))
+        left = max(0, int((x - w * GROW_SIDES) * back))
+        top = max(0, int((y - h * GROW_TOP) * back))
+        right = min(image.width, int(np.ceil((x + w + w * GROW_SIDES) * back)))
+        bottom = min(image.height, int(np.ceil((y + h + h * GROW_BOTTOM) * back)))
         faces.append(Face(left, top, right - left, bottom - top, kind))
     return faces
 

@@ -83,7 +83,19 @@ def inspect_original(data: bytes) -> dict[str, Any]:
     embedded previews), comment, format, width and height (upright), faces ([{x, y, w, h, kind}] in upright
     pixels of the full photo), warnings (sentences for a reviewer).
     """
-    report: dict[str, Any] = {
+    try:
+        return _inspect(data)
+    except Exception:  # a bug here must not cost anyone their upload: say so, and let people look
+        log.exception("the pre-publication report of an upload failed")
+        report = _empty()
+        report["warnings"].append(
+            "This photo could not be inspected automatically; check it by eye for places, names and faces."
+        )
+        return report
+
+
+def _empty() -> dict[str, Any]:
+    return {
         "format": None,
         "width": 0,
         "height": 0,
@@ -99,6 +111,10 @@ def inspect_original(data: bytes) -> dict[str, Any]:
         "faces": [],
         "warnings": [],
     }
+
+
+def _inspect(data: bytes) -> dict[str, Any]:
+    report = _empty()
     warnings: list[str] = report["warnings"]
     try:
         image = images.open_checked(io.BytesIO(data), size=len(data))

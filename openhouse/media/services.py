@@ -264,6 +264,38 @@ def check_upload_count(count: int) -> None:
         raise Invalid(f"A post holds up to 10 photos; you chose {count}.")
 
 
+COVER_RENDITIONS = ["s320", "s150"]
+
+
+def store_cover(*, upload: Upload) -> str:
+    """Check, clean and store a square cover (highlights); returns its storage key. Nothing is stored on
+    Invalid. The caller keeps the key on its row and calls delete_cover when the row goes."""
+    upload.seek(0)
+    opened = images.open_checked(upload, size=upload.size)  # type: ignore[arg-type]
+    pixels = images.clean(opened, target=320)
+    key = secrets.token_urlsafe(18)
+    _write(storage_prefix("a", key), images.avatar_renditions(pixels))
+    return key
+
+
+def delete_cover(key: str) -> None:
+    """After the current transaction commits, remove a cover's files."""
+    if key:
+        enqueue_after_commit(
+            "openhouse.media.tasks.delete_files",
+            names=_file_names(storage_prefix("a", key), COVER_RENDITIONS),
+        )
+
+
+def discard_cover(key: str) -> None:
+    """Remove a cover's files now: for a cover stored by a change that then failed."""
+    delete_files(_file_names(storage_prefix("a", key), COVER_RENDITIONS))
+
+
+def cover_url(key: str, size: int = 150, ext: str = "webp") -> str:
+    return default_storage.url(f"{storage_prefix('a', key)}/s{size}.{ext}") if key else ""
+
+
 # Draft photos: originals, the pre-publication report and blurring.
 
 
@@ -328,7 +360,7 @@ def _check_regions(regions: object, original: Original) -> list[images.Box]:
     return boxes
 
 
-def set_blur(*, actor: Account, item: MediaItem, regions: list[dict[str, int]]) -> MediaItem:
+def set_blur(*, actor: Account, item: MediaItem, regions: list[dict[str, Any]]) -> MediaItem:
     """Remake every rendition of a draft photo from its original with `regions` blurred; [] removes blur.
 
     `regions` are {x, y, w, h} in the upright pixels of the uploaded photo (the report's face boxes can be

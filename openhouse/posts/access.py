@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from openhouse.accounts.models import Account, Block, Follow
 from openhouse.core.errors import NotFound
-from openhouse.posts.models import Post
+from openhouse.posts.models import Highlight, Post
 
 Viewer = Account | AnonymousUser
 
@@ -84,6 +84,18 @@ def viewable_account(*, viewer: Viewer, handle: str) -> Account:
     if viewer_id is not None and viewer_id != account.pk and blocked_between(viewer_id, account.pk):
         raise NotFound()
     return account
+
+
+def viewable_highlight(*, viewer: Viewer, highlight_id: int | str) -> Highlight:
+    """A highlight is seen by whoever may see its account's posts."""
+    try:
+        pk = int(highlight_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    highlight = Highlight.objects.select_related("account").filter(pk=pk).first()
+    if highlight is None or not can_see_posts_of(viewer=viewer, account=highlight.account):
+        raise NotFound()
+    return highlight
 
 
 def viewable_account_by_id(

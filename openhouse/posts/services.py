@@ -1,15 +1,36 @@
-"""Write verbs for posts: publish a photo post from uploaded media, delete it."""
+"""Write verbs for posts: publish a photo post from uploaded media, delete it; curate highlights."""
 
 from django.db import transaction
+from django.db.models import Max
 
-from openhouse.accounts.models import Account
+from openhouse.accounts.models import Account, Membership
+from openhouse.accounts.services import require_org_role
 from openhouse.core.deferred import enqueue_after_commit
-from openhouse.core.errors import Invalid, NotAllowed
+from openhouse.core.errors import Invalid, NotAllowed, NotFound
 from openhouse.core.text import clean_text
 from openhouse.media.models import MediaItem
-from openhouse.media.services import check_upload_count, clean_alt_text, delete_items_files
+from openhouse.media.services import (
+    Upload,
+    check_upload_count,
+    clean_alt_text,
+    delete_cover,
+    delete_items_files,
+    discard_cover,
+    store_cover,
+)
 from openhouse.posts import captions
-from openhouse.posts.models import CAPTION_MAX, HASHTAGS_MAX, MENTIONS_MAX, Hashtag, Post
+from openhouse.posts.models import (
+    CAPTION_MAX,
+    HASHTAGS_MAX,
+    HIGHLIGHT_ITEMS_MAX,
+    HIGHLIGHT_TITLE_MAX,
+    HIGHLIGHTS_MAX,
+    MENTIONS_MAX,
+    Hashtag,
+    Highlight,
+    HighlightItem,
+    Post,
+)
 
 
 def clean_caption(caption: str) -> tuple[str, list[str], list[str]]:
@@ -81,3 +102,104 @@ def delete_post(*, actor: Account, post: Post) -> None:
     items = list(post.media.all())
     post.delete()
     delete_items_files(items)
+
+
+# Who curates an organisation's highlights: the members who publish for it.
+CURATOR_ROLES = (Membership.Role.ADMIN, Membership.Role.AUTHOR)
+
+
+def require_curator(*, actor: Account, account: Account) -> None:
+    """The account itself, or an admin or author of the organisation it is, may curate its highlights."""
+    if actor.is_authenticated and actor.pk == account.pk:
+        return
+    if account.is_organisation:
+        require_org_role(account=actor, organisation=account, roles=CURATOR_ROLES)
+        return
+    raise NotAllowed("You can only change your own highlights.")
+
+
+def _clean_highlight_title(title: str) -> str:
+    text = clean_text(title, field="title", label="A highlight's name", limit=HIGHLIGHT_TITLE_MAX)
+    if not text:
+        raise Invalid("Give the highlight a name.", field="title")
+    return text
+
+
+def create_highlight(
+    *, actor: Account, account: Account, title: str, cover: Upload | None = None
+) -> Highlight:
+    """A new highlight at the end of the account's row, with an optional square cover photo."""
+    require_curator(actor=actor, account=account)
+    text = _clean_highlight_title(title)
+    key = store_cover(upload=cover) if cover is not None else ""
+    try:
+        with transaction.atomic():
+            existing = Highlight.objects.select_for_update().filter(account=account)
+            if existing.count() >= HIGHLIGHTS_MAX:
+                raise Invalid(f"A profile holds up to {HIGHLIGHTS_MAX} highlights.", field="title")
+            if existing.filter(title=text).exists():
+                raise Invalid(f"There is already a highlight called '{text}'.", field="title")
+            last = existing.aggregate(m=Max("position"))["m"]
+            return Highlight.objects.create(
+                account=account, title=text, cover_key=key, position=0 if last is None else last + 1
+            )
+    except Exception:
+        if key:
+            discard_cover(key)
+        raise
+
+
+@transaction.atomic
+def delete_highlight(*, actor: Account, highlight: Highlight) -> None:
+    require_curator(actor=actor, account=highlight.account)
+    delete_cover(highlight.cover_key)
+    highlight.delete()
+
+
+@transaction.atomic
+def move_highlight(*, actor: Account, highlight: Highlight, offset: int) -> None:
+    """Move one place earlier (-1) or later (+1) in the profile's row; positions are renumbered 0..n-1."""
+    require_curator(actor=actor, account=highlight.account)
+    row = list(Highlight.objects.select_for_update().filter(account_id=highlight.account_id))
+    index = next(i for i, h in enumerate(row) if h.pk == highlight.pk)
+    target = max(0, min(len(row) - 1, index + offset))
+    row.insert(target, row.pop(index))
+    for position, item in enumerate(row):
+        item.position = position
+    Highlight.objects.bulk_update(row, ["position"])
+
+
+@transaction.atomic
+def add_to_highlight(
+    *, actor: Account, highlight: Highlight, post_id: int | None = None, qa_session_id: int | None = None
+) -> HighlightItem:
+    """Append a post of the highlight's own account, or a Q&A session (qa.services.pin_to_highlight checks
+    the session belongs to the account and has closed; call it, not this, for sessions)."""
+    account = highlight.account
+    require_curator(actor=actor, account=account)
+    if (post_id is None) == (qa_session_id is None):
+        raise Invalid("Choose one post or one Q&A to add.")
+    highlight = Highlight.objects.select_for_update().get(pk=highlight.pk)
+    items = HighlightItem.objects.filter(highlight=highlight)
+    if post_id is not None:
+        if not Post.objects.filter(pk=post_id, author=account).exists():
+            raise NotFound("That post isn't available.")
+        if items.filter(post_id=post_id).exists():
+            raise Invalid(f"This post is already in '{highlight.title}'.")
+    elif items.filter(qa_session_id=qa_session_id).exists():
+        raise Invalid(f"This Q&A is already in '{highlight.title}'.")
+    if items.count() >= HIGHLIGHT_ITEMS_MAX:
+        raise Invalid(f"A highlight holds up to {HIGHLIGHT_ITEMS_MAX} items.")
+    last = items.aggregate(m=Max("position"))["m"]
+    return HighlightItem.objects.create(
+        highlight=highlight,
+        post_id=post_id,
+        qa_session_id=qa_session_id,
+        position=0 if last is None else last + 1,
+    )
+
+
+@transaction.atomic
+def remove_from_highlight(*, actor: Account, item: HighlightItem) -> None:
+    require_curator(actor=actor, account=item.highlight.account)
+    item.delete()

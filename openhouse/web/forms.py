@@ -130,6 +130,116 @@ class ComposeForm(forms.Form):
         return [item.pk for _, item in rows], [self.cleaned_data[f"alt_{item.pk}"] for _, item in rows]
 
 
+class QASessionForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=240)
+    intro = forms.CharField(
+        label="Introduction",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What people can ask about, and who will answer (by role, never by name).",
+    )
+    opens_at = forms.DateTimeField(
+        label="Opens at (UTC)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    closes_at = forms.DateTimeField(
+        label="Closes at (UTC)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    questions_per_person = forms.IntegerField(
+        label="Questions per person", min_value=1, max_value=20, initial=3, required=False
+    )
+
+
+class QuestionForm(forms.Form):
+    body = forms.CharField(
+        label="Your question",
+        max_length=600,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 300, "placeholder": "Ask the team something…"}),
+        help_text="Up to 300 characters. Questions are read by a moderator before they appear.",
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label="Answer", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    role_label = forms.ChoiceField(label="Answer as", choices=())
+
+    def __init__(self, *args, labels: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role_label"].choices = [(name, name) for name in labels]
+
+
+class ListingForm(forms.Form):
+    title = forms.CharField(label="Job title", max_length=200)
+    team = forms.CharField(label="Team", max_length=120)
+    region = forms.CharField(label="Region", max_length=120)
+    closes_on = forms.DateField(label="Closing date", widget=forms.DateInput(attrs={"type": "date"}))
+    summary = forms.CharField(label="Summary", max_length=1200, widget=forms.Textarea(attrs={"rows": 4}))
+    apply_url = forms.CharField(
+        label="Apply link",
+        max_length=600,
+        widget=forms.URLInput(),
+        help_text="The page on your own site, https:// only.",
+    )
+
+
+class ProfileSettingsForm(forms.Form):
+    careers_url = forms.CharField(
+        label="Careers site",
+        max_length=600,
+        required=False,
+        widget=forms.URLInput(),
+        help_text="Where the Apply button leads (https://).",
+    )
+    secure_channel_url = forms.CharField(
+        label="Official secure channel",
+        max_length=600,
+        required=False,
+        widget=forms.URLInput(),
+        help_text="Where 'Report something' sends people (https://). Nothing reported goes through openhouse.",
+    )
+    colour_background = forms.CharField(
+        label="Card background", max_length=7, widget=forms.TextInput(attrs={"type": "color"})
+    )
+    colour_text = forms.CharField(
+        label="Card text", max_length=7, widget=forms.TextInput(attrs={"type": "color"})
+    )
+    colour_accent = forms.CharField(
+        label="Card accent", max_length=7, widget=forms.TextInput(attrs={"type": "color"})
+    )
+
+
+class MythCardForm(forms.Form):
+    myth = forms.CharField(
+        label="Myth",
+        max_length=400,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 140}),
+        help_text="What people wrongly believe, up to 140 characters.",
+    )
+    reality = forms.CharField(
+        label="Reality",
+        max_length=800,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 280}),
+        help_text="What is true, up to 280 characters.",
+    )
+
+
+class HighlightForm(forms.Form):
+    title = forms.CharField(label="Name", max_length=60, required=False)
+    cover = forms.FileField(
+        label="Cover",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        help_text="A square photo works best. Without one, the first post's photo is used.",
+    )
+
+
 class RolesField(forms.MultipleChoiceField):
     """Roles as checkboxes; an empty choice reaches the service, which says what is missing."""
 

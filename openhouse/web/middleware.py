@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from openhouse.core.errors import NotAllowed, NotFound, RateLimited
+from openhouse.core.errors import NotAllowed, NotFound, RateLimited, TwoFactorRequired
 
 
 def client_address(remote_addr: str, forwarded_for: str, trusted_proxies: int) -> str:
@@ -69,6 +69,8 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, NotFound):
             return _error_page(request, "Page not found", exception.message, 404)
+        if isinstance(exception, TwoFactorRequired):
+            return render(request, "web/two_factor_required.html", {"message": exception.message}, status=403)
         if isinstance(exception, NotAllowed):
             return _error_page(request, "Not allowed", exception.message, 403)
         if isinstance(exception, RateLimited):

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from openhouse.accounts import queries as team_queries
 from openhouse.accounts import twofactor
 from openhouse.accounts.models import Account
 from openhouse.accounts.services import has_two_factor
@@ -104,6 +105,7 @@ def security(request: HttpRequest) -> HttpResponse:
         {
             "enrolled": enrolled,
             "codes_left": twofactor.recovery_codes_left(account=account) if enrolled else 0,
+            "teams": team_queries.teams_of(account=account),
             "form": CodeForm(),
         },
     )

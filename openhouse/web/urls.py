@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from openhouse.web import discovery_views, security_views, social_views, team_views, views
+from openhouse.web import (
+    careers_views,
+    discovery_views,
+    highlight_views,
+    qa_views,
+    security_views,
+    social_views,
+    team_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -55,6 +64,20 @@ urlpatterns = [
         social_views.answer_request,
         name="answer-request",
     ),
+    re_path(r"^qa/(?P<session_id>[0-9]{1,19})/$", qa_views.session_page, name="qa-session"),
+    re_path(r"^qa/(?P<session_id>[0-9]{1,19})/ask/$", qa_views.ask, name="qa-ask"),
+    re_path(r"^qa/(?P<session_id>[0-9]{1,19})/live/$", qa_views.live_answers, name="qa-live"),
+    re_path(r"^qa/(?P<session_id>[0-9]{1,19})/moderate/$", qa_views.moderate_page, name="qa-moderate"),
+    re_path(r"^qa/(?P<session_id>[0-9]{1,19})/pin/$", qa_views.pin, name="qa-pin"),
+    re_path(r"^qa/(?P<session_id>[0-9]{1,19})/close/$", qa_views.close, name="qa-close"),
+    re_path(r"^qa/q/(?P<question_id>[0-9]{1,19})/(?P<action>vote|unvote)/$", qa_views.vote, name="qa-vote"),
+    re_path(
+        r"^qa/q/(?P<question_id>[0-9]{1,19})/(?P<action>approve|hide|mark_answered)/$",
+        qa_views.moderate,
+        name="qa-moderate-question",
+    ),
+    re_path(r"^qa/q/(?P<question_id>[0-9]{1,19})/answer/$", qa_views.answer, name="qa-answer"),
+    re_path(r"^p/(?P<post_id>[0-9]{1,19})/highlight/$", highlight_views.add_post, name="highlight-add-post"),
     path("tags/<str:name>/", discovery_views.hashtag, name="hashtag"),
     path("explore/", discovery_views.explore, name="explore"),
     path("search/", discovery_views.search, name="search"),
@@ -65,6 +88,37 @@ urlpatterns = [
         name="media-file",
     ),
     re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/$", views.profile, name="profile"),
+    re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/qa/$", qa_views.sessions, name="qa-sessions"),
+    re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/qa/new/$", qa_views.new_session, name="qa-new"),
+    re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/careers/$", careers_views.careers_tab, name="careers"),
+    re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/careers/new/$", careers_views.new_listing, name="careers-new"),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/careers/(?P<listing_id>[0-9]{1,19})/withdraw/$",
+        careers_views.withdraw_listing,
+        name="careers-withdraw",
+    ),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/report/$", careers_views.report_something, name="report-something"
+    ),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/settings/$",
+        careers_views.profile_settings,
+        name="profile-settings",
+    ),
+    re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/myth-card/$", careers_views.myth_card, name="myth-card"),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/highlights/$", highlight_views.manage, name="highlights-manage"
+    ),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/highlights/(?P<highlight_id>[0-9]{1,19})/$",
+        highlight_views.viewer,
+        name="highlight",
+    ),
+    re_path(
+        r"^(?P<handle>[A-Za-z0-9._]{1,30})/highlights/(?P<highlight_id>[0-9]{1,19})/(?P<action>up|down|delete)/$",
+        highlight_views.change,
+        name="highlight-change",
+    ),
     re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/team/$", team_views.team, name="team"),
     re_path(r"^(?P<handle>[A-Za-z0-9._]{1,30})/team/invite/$", team_views.invite, name="team-invite"),
     re_path(

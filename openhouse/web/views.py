@@ -15,8 +15,10 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from openhouse.accounts import queries as team_queries
 from openhouse.accounts import services as accounts
 from openhouse.accounts.services import has_two_factor
+from openhouse.careers import queries as careers_queries
 from openhouse.core import ratelimit
 from openhouse.core.errors import Invalid, NotFound
 from openhouse.feeds.services import home_feed
@@ -27,6 +29,7 @@ from openhouse.posts import services as posts
 from openhouse.posts.access import can_see_posts_of, viewable_account, viewable_post, viewable_posts
 from openhouse.posts.models import Post
 from openhouse.social import queries as social_queries
+from openhouse.web import team
 from openhouse.web.forms import ComposeForm, ProfileForm, SignUpForm, UploadForm, add_invalid
 from openhouse.web.security_views import start_code_step
 
@@ -123,12 +126,17 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
     relation = None
     if request.user.is_authenticated and request.user.pk != account.pk:
         relation = social_queries.relationship(viewer=request.user, account=account)
+    on_team = account.is_organisation and team_queries.is_member(account=request.user, organisation=account)
     return render(
         request,
         "web/profile.html",
         {
             "account": account,
+            "highlights": queries.profile_highlights(viewer=request.user, account=account, visible=visible),
+            "settings_row": careers_queries.profile_settings(organisation=account),
+            "team_roles": team.roles_of(request.user, account),
             "relation": relation,
+            "on_team": on_team,
             "grid": grid,
             "posts_visible": visible,
             "post_count": queries.post_count(account=account),
@@ -222,7 +230,10 @@ def post_detail(request: HttpRequest, post_id: str) -> HttpResponse:
     post = queries.post_with_media(viewable_post(viewer=request.user, post_id=post_id))
     _with_stats(request, [post])
     comments = social_queries.comments_for(viewer=request.user, post=post)
-    return render(request, "web/post.html", {"post": post, "comments": comments})
+    curatable = []
+    if team.roles_of(request.user, post.author) & set(posts.CURATOR_ROLES) or request.user == post.author:
+        curatable = list(post.author.highlights.all())
+    return render(request, "web/post.html", {"post": post, "comments": comments, "highlights": curatable})
 
 
 @login_required

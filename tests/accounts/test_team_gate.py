@@ -103,3 +103,23 @@ def test_verified_member_sees_the_team_without_caching(client, organisation, off
     assert response.status_code == 200
     assert officer.handle in text(response) and reviewer.handle in text(response)
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_organisation_profile_offers_the_team_link_to_members_only(client, organisation, officer, outsider):
+    team = reverse("team", args=[organisation.handle])
+    profile = reverse("profile", args=[organisation.handle])
+    assert team not in text(client.get(profile))
+    client.force_login(outsider)
+    assert team not in text(client.get(profile))
+    client.force_login(officer)
+    assert team in text(client.get(profile))
+
+
+def test_a_service_refusal_for_lack_of_two_factor_becomes_the_set_up_page(rf, officer):
+    from openhouse.web.middleware import DomainErrorMiddleware
+
+    request = rf.get("/")
+    request.user = officer
+    response = DomainErrorMiddleware(lambda r: None).process_exception(request, TwoFactorRequired())
+    assert response.status_code == 403
+    assert reverse("security") in response.content.decode()

@@ -337,3 +337,11 @@ def test_site_admin_log_in_goes_through_the_code_step(client, officer):
     assert page.status_code == 302 and page["Location"] == reverse("login") + "?next=/admin/"
     client.post("/admin/login/?next=/admin/", {"username": officer.handle, "password": PASSWORD})
     assert _logged_in_handle(client) is None
+
+
+def test_security_page_lists_the_teams_one_is_on(client, organisation, officer, member_of_public):
+    client.force_login(officer)
+    page = text(client.get(reverse("security")))
+    assert reverse("team", args=[organisation.handle]) in page and "Author" in page
+    client.force_login(member_of_public)
+    assert "Your teams" not in text(client.get(reverse("security")))

@@ -5,6 +5,7 @@ import io
 import numpy as np
 import pytest
 from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import FileSystemStorage
 from PIL import Image
 
 from openhouse.core.errors import Invalid, NotFound
@@ -257,3 +258,64 @@ def test_draft_photos_are_not_discarded_as_abandoned_uploads(officer, originals_
         services.store_draft_photos(owner=officer, uploads=[upload(camera_jpeg((300, 300)))])
     assert services.discard_unattached() == 0
     assert MediaItem.objects.count() == 1 and len(stored_files(originals_root)) == 1
+
+
+class BrokenDiskStorage(FileSystemStorage):
+    """A disk that fills up: saving any file whose name ends with `sq400.jpg` or has no dot fails."""
+
+    def _save(self, name, content):
+        if name.endswith("sq400.jpg") or "." not in name.rsplit("/", 1)[-1]:
+            raise OSError("No space left on device")
+        return super()._save(name, content)
+
+
+def _break(settings, alias: str) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        alias: {**settings.STORAGES[alias], "BACKEND": f"{__name__}.BrokenDiskStorage"},
+    }
+
+
+def test_a_failure_keeping_the_original_stores_nothing(officer, settings, media_root, originals_root):
+    _break(settings, "originals")
+    with pytest.raises(OSError, match="No space"):
+        services.store_draft_photos(
+            owner=officer, uploads=[upload(camera_jpeg((300, 300))), upload(camera_jpeg((400, 300)))]
+        )
+    assert not MediaItem.objects.exists() and not Original.objects.exists()
+    assert stored_files(media_root) == [] and stored_files(originals_root) == []
+
+
+def test_a_failure_writing_blurred_renditions_leaves_the_photo_as_it_was(officer, settings, media_root):
+    [item] = services.store_draft_photos(owner=officer, uploads=[upload(camera_jpeg((400, 300)))])
+    files = {p: p.read_bytes() for p in stored_files(media_root)}
+    _break(settings, "default")
+    with pytest.raises(OSError, match="No space"):
+        services.set_blur(actor=officer, item=item, regions=[{"x": 0, "y": 0, "w": 50, "h": 50}])
+    assert {p: p.read_bytes() for p in stored_files(media_root)} == files
+    assert MediaItem.objects.get().key == item.key
+    assert Original.objects.get().blur_regions == []
+
+
+def test_blurring_a_stale_copy_of_a_photo_is_refused_and_leaves_no_files(officer, media_root):
+    # Two reviewers blur at once: the second one's copy of the photo predates the first one's change.
+    [item] = services.store_draft_photos(owner=officer, uploads=[upload(camera_jpeg((400, 300)))])
+    stale = MediaItem.objects.get(pk=item.pk)
+    services.set_blur(actor=officer, item=item, regions=[{"x": 0, "y": 0, "w": 50, "h": 50}])
+    files = stored_files(media_root)
+    with pytest.raises(Invalid, match="changed while it was being blurred"):
+        services.set_blur(actor=officer, item=stale, regions=[])
+    assert stored_files(media_root) == files
+    assert Original.objects.get().blur_regions == [{"x": 0, "y": 0, "w": 50, "h": 50}]
+
+
+def test_a_deactivated_team_member_may_not_blur(organisation, reviewer):
+    from openhouse.media.access import may_edit_photo
+
+    [item] = services.store_draft_photos(owner=organisation, uploads=[upload(camera_jpeg((300, 200)))])
+    assert may_edit_photo(actor=reviewer, item=item)
+    reviewer.is_active = False
+    reviewer.save()
+    assert not may_edit_photo(actor=reviewer, item=item)
+    with pytest.raises(NotFound):
+        services.set_blur(actor=reviewer, item=item, regions=[])

@@ -143,3 +143,11 @@ def test_hostile_xmp_is_refused_without_expanding_entities():
     assert (
         "This photo carries XMP metadata that could not be read; it is removed anyway." in report["warnings"]
     )
+
+
+def test_an_unexpected_failure_still_gives_a_report_asking_for_a_look():
+    report = inspect_original("not bytes")  # type: ignore[arg-type]  # the inspection itself breaks
+    assert report["faces"] == [] and report["gps"] is None
+    assert report["warnings"] == [
+        "This photo could not be inspected automatically; check it by eye for places, names and faces."
+    ]

@@ -140,7 +140,7 @@ def test_profile_grid_query_count_does_not_grow_with_posts(
 ):
     for _ in range(count):
         _post(member_of_public, 2)
-    with django_assert_num_queries(4):  # account, post count, posts, their media
+    with django_assert_num_queries(5):  # account, post count, posts, their media, highlights
         response = client.get(reverse("profile", args=[member_of_public.handle]))
     assert text(response).count('class="tile"') == count
 

@@ -150,7 +150,7 @@ def test_profile_query_count_signed_in_is_constant(
     for _ in range(count):
         _post(member_of_public, 2)
     client.force_login(outsider)
-    # session, user, account, 2 block checks, grid, media, post count, follows, block, mute, unread
-    with django_assert_num_queries(12):
+    # session, user, account, 2 block checks, grid, media, post count, follows, block, mute, unread, highlights
+    with django_assert_num_queries(13):
         response = client.get(reverse("profile", args=[member_of_public.handle]))
     assert text(response).count('class="tile"') == count

@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from openhouse.accounts.models import Account
 from openhouse.media.models import MediaItem
-from openhouse.media.services import avatar_url, rendition_url
+from openhouse.media.services import avatar_url, cover_url, rendition_url
 from openhouse.posts.captions import segments
 from openhouse.posts.models import Post
 from openhouse.web import fragments
@@ -83,3 +83,13 @@ def ago(moment: datetime) -> str:
                 return moment.strftime("%-d %b %Y")
             return f"{int(seconds // size)}{unit}"
     return "now"
+
+
+@register.simple_tag
+def cover(key: str, size: int = 150, ext: str = "webp") -> str:
+    return cover_url(key, size, ext)
+
+
+@register.filter
+def get_item(mapping: dict, key: str) -> object:
+    return mapping.get(key, "")

@@ -4,6 +4,7 @@ Idempotent: content is created once; running again only prints fresh logins. Eve
 every caption written for this demo.
 """
 
+import datetime
 import io
 import math
 import random
@@ -20,9 +21,12 @@ from PIL import Image, ImageDraw, ImageFilter
 from openhouse.accounts import services as accounts
 from openhouse.accounts import twofactor
 from openhouse.accounts.models import Account, Membership
+from openhouse.careers import services as careers
 from openhouse.media import services as media
 from openhouse.posts import services as posts
 from openhouse.posts.models import Post
+from openhouse.qa import services as qa
+from openhouse.qa.models import Question
 from openhouse.social import services as social
 
 ORG = "mi5official"
@@ -123,6 +127,65 @@ def _totp_key(handle: str) -> str:
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
+def cover_art(kind: str, colours: tuple) -> Image.Image:
+    """A 600x600 highlight cover: a soft gradient and one simple drawn symbol."""
+    img = _sky(600, 600, colours[0], colours[1])
+    d = ImageDraw.Draw(img)
+    ink = colours[2]
+    if kind == "archive":
+        d.rounded_rectangle([170, 220, 430, 420], radius=18, outline=ink, width=18)
+        d.line([(170, 280), (430, 280)], fill=ink, width=18)
+        d.rounded_rectangle([260, 310, 340, 340], radius=10, fill=ink)
+    elif kind == "careers":
+        d.rounded_rectangle([160, 240, 440, 420], radius=26, outline=ink, width=18)
+        d.rounded_rectangle([250, 180, 350, 250], radius=18, outline=ink, width=16)
+        d.line([(160, 320), (440, 320)], fill=ink, width=14)
+    elif kind == "qa":
+        d.rounded_rectangle([150, 170, 450, 390], radius=60, outline=ink, width=18)
+        d.polygon([(220, 380), (200, 460), (290, 385)], fill=ink)
+        d.ellipse([225, 265, 255, 295], fill=ink)
+        d.ellipse([285, 265, 315, 295], fill=ink)
+        d.ellipse([345, 265, 375, 295], fill=ink)
+    else:  # myth-busting: a tick over a cross
+        d.line([(190, 200), (410, 420)], fill=colours[1], width=30)
+        d.line([(410, 200), (190, 420)], fill=colours[1], width=30)
+        d.line([(170, 320), (260, 410), (440, 200)], fill=ink, width=36, joint="curve")
+    return img.filter(ImageFilter.GaussianBlur(0.6))
+
+
+CLOSED_QA = [
+    (
+        "Do you really have to keep your job secret from your friends?",
+        "Surveillance officer",
+        "From most of them, yes. My family know I work for the Service; friends know I work for the "
+        "government. After a while it stops feeling strange, and nobody asks twice about a civil service job.",
+    ),
+    (
+        "Is it like the films?",
+        "Agent runner",
+        "Less running, more listening. Most of my job is building trust with people over months and years, "
+        "and a lot of cups of tea. Nobody has ever handed me a gadget pen.",
+    ),
+    (
+        "I'm dyslexic. Would that rule me out?",
+        "Analyst",
+        "No. I'm dyslexic myself, and so are some of our best analysts. Adjustments are available at every "
+        "stage of the application, and different ways of thinking are exactly what we are looking for.",
+    ),
+    (
+        "What's kept in the archive?",
+        "Archivist",
+        "Paper, mostly: files, photographs, index cards and the odd object, some of it over a century old. "
+        "Some of it you'll see here for the first time: look for 'From the archive'.",
+    ),
+]
+OPEN_QA = [
+    ("How do you switch off after a long shift?", "Surveillance officer", "Long walks and bad television."),
+    ("Do you need a degree to apply?", None, None),
+    ("What languages are most useful?", None, None),
+]
+
+
 class Command(BaseCommand):
     help = "Load the openhouse demo (safe to run again)."
 
@@ -139,6 +202,7 @@ class Command(BaseCommand):
             admin.save(update_fields=["password"])
             if not Account.objects.filter(handle=TEAM_ADMIN).exists():
                 self._team(Account.objects.get(handle=ORG), admin)
+                self._organisation_extras(Account.objects.get(handle=ORG))
             for handle, _, _ in [*PEOPLE, (TEAM_ADMIN, "", "")]:
                 person = Account.objects.get(handle=handle)
                 person.set_password(password)
@@ -277,6 +341,123 @@ class Command(BaseCommand):
         social.set_pinned(actor=org, comment=pinned, pinned=True)
         for post in Post.objects.exclude(author=org)[:3]:
             social.like_post(actor=people[0], post_id=post.pk)
+
+    def _organisation_extras(self, org: Account) -> None:
+        """Links and colours, two Q&A sessions answered under role labels, careers listings, a myth-busting
+        card and highlights for mi5official, all made by its team admin through the services."""
+        people = [Account.objects.get(handle=h) for h, _, _ in PEOPLE]
+        lead = Account.objects.get(handle=TEAM_ADMIN)  # the team admin, with two-factor set up (see _team)
+        priya, tom = people[0], people[1]
+        careers.update_profile_settings(
+            actor=lead,
+            organisation=org,
+            careers_url="https://www.mi5.gov.uk/careers",
+            secure_channel_url="https://www.mi5.gov.uk/contact-us",
+            colour_background="#10223d",
+            colour_text="#ffffff",
+            colour_accent="#f2c14e",
+        )
+        now = datetime.datetime.now(tz=datetime.UTC)
+        today = now.date()
+        careers.create_listing(
+            actor=lead,
+            organisation=org,
+            title="Intelligence Officer",
+            team="Intelligence Officer Development Programme",
+            region="London, Manchester, Belfast",
+            closes_on=today + datetime.timedelta(days=28),
+            summary="Turn fragments into judgements that keep people safe. No particular degree or background "
+            "needed: we train you over two years, with real casework from the start.",
+            apply_url="https://www.mi5.gov.uk/careers/intelligence-officer",
+        )
+        careers.create_listing(
+            actor=lead,
+            organisation=org,
+            title="Surveillance Officer",
+            team="Mobile surveillance",
+            region="Across the UK",
+            closes_on=today + datetime.timedelta(days=45),
+            summary="Out and about, unnoticed, in all weathers. Patience, teamwork and a good memory matter "
+            "more than anything on your CV.",
+            apply_url="https://www.mi5.gov.uk/careers/surveillance-officer",
+        )
+        closed = qa.open_session(
+            actor=lead,
+            organisation=org,
+            title="Ask us anything: life inside the Service",
+            intro="Serving officers answer your questions about what the work is really like. Answers are signed "
+            "with the person's role, never their name.",
+            opens_at=now - datetime.timedelta(hours=3),
+            closes_at=now + datetime.timedelta(hours=1),
+        )
+        askers = [priya, tom, priya, tom]
+        for (question, label, reply), asker in zip(CLOSED_QA, askers, strict=True):
+            asked = qa.ask(actor=asker, session=closed, body=question).question
+            qa.moderate(actor=lead, question=asked, action="approve")
+            qa.answer(actor=lead, question=asked, body=reply, role_label=label)
+        waiting = qa.ask(actor=tom, session=closed, body="Do you get to travel much for work?").question
+        qa.moderate(actor=lead, question=waiting, action="approve")
+        qa.vote(actor=priya, question=waiting)
+        qa.close_session(actor=lead, session=closed)
+
+        live = qa.open_session(
+            actor=lead,
+            organisation=org,
+            title="Live: a week in surveillance",
+            intro="A surveillance officer answers questions all week. Vote for the ones you want answered first.",
+            opens_at=now - datetime.timedelta(minutes=30),
+            closes_at=now + datetime.timedelta(days=7),
+        )
+        for (question, label, reply), asker in zip(OPEN_QA, [priya, tom, priya], strict=True):
+            asked = qa.ask(actor=asker, session=live, body=question).question
+            qa.moderate(actor=lead, question=asked, action="approve")
+            if reply:
+                qa.answer(actor=lead, question=asked, body=reply, role_label=label)
+        for question in Question.objects.filter(session=live, status=Question.Status.APPROVED):
+            qa.vote(actor=people[1] if question.author_id != people[1].pk else people[0], question=question)
+
+        card = careers.myth_card(
+            actor=lead,
+            organisation=org,
+            myth="You have to be a particular type of person to work here.",
+            reality="We need people from every background, region and walk of life. Different ways of thinking "
+            "make us better at keeping the country safe.",
+        )
+        self._post(
+            org,
+            [Image.open(io.BytesIO(card))],
+            "Myth-busting, part one. If you've been ruling yourself out, don't. #careers #mythbusting",
+            [
+                "A card: Myth: you have to be a particular type of person. Reality: we need people from every background."
+            ],
+        )
+        self._post(
+            org,
+            [archive_box(11)],
+            "From the archive: a 1950s filing system, pre-computer. Every card was cross-referenced by hand. #archives",
+            ["Index cards and folders spread across a desk, tied with a red ribbon"],
+        )
+        org_posts = list(Post.objects.filter(author=org).order_by("id"))
+        lobby, myth_post, archive_post = org_posts[0], org_posts[-2], org_posts[-1]
+        palette = {
+            "archive": ((233, 220, 196), (205, 186, 150), (110, 80, 50)),
+            "careers": ((31, 94, 255), (120, 80, 220), (255, 255, 255)),
+            "qa": ((236, 64, 122), (255, 152, 0), (255, 255, 255)),
+            "myth": ((16, 34, 61), (60, 80, 120), (242, 193, 78)),
+        }
+        for title, kind, post_ids, sessions in (
+            ("From the archive", "archive", [archive_post.pk, lobby.pk], []),
+            ("Careers", "careers", [myth_post.pk], []),
+            ("Q&A", "qa", [], [closed]),
+            ("Myth-busting", "myth", [myth_post.pk], []),
+        ):
+            highlight = posts.create_highlight(
+                actor=lead, account=org, title=title, cover=_jpeg(cover_art(kind, palette[kind]))
+            )
+            for post_id in post_ids:
+                posts.add_to_highlight(actor=lead, highlight=highlight, post_id=post_id)
+            for session in sessions:
+                qa.pin_to_highlight(actor=lead, session=session, highlight=highlight)
 
     def _post(self, author: Account, images: list[Image.Image], caption: str, alts: list[str]) -> None:
         items = media.store_photos(owner=author, uploads=[_jpeg(i) for i in images], alt_texts=alts)

@@ -178,3 +178,53 @@
     infiniteScroll();
   });
 })();
+
+// Live Q&A answers: poll a tiny, shared, cacheable URL (see openhouse/qa/live.py for why not a stream).
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-live-url]");
+  if (!box || !window.fetch) return;
+  var url = box.dataset.liveUrl, every = parseInt(box.dataset.pollMs, 10) || 1000, timer = null, busy = false;
+  function schedule() { timer = window.setTimeout(poll, every); }
+  function poll() {
+    timer = null;
+    if (document.hidden) return;  // resumes on visibilitychange
+    if (busy) return schedule();
+    busy = true;
+    fetch(url + "?since=" + encodeURIComponent(box.dataset.version), { credentials: "omit" })
+      .then(function (r) { return r.status === 200 ? r.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        var seen = {};
+        box.querySelectorAll("[data-question]").forEach(function (el) { seen[el.dataset.question] = true; });
+        box.innerHTML = data.html;
+        box.dataset.version = String(data.version);
+        box.querySelectorAll("[data-question]").forEach(function (el) {
+          if (!seen[el.dataset.question]) el.classList.add("fresh");
+        });
+      })
+      .catch(function () {})
+      .then(function () { busy = false; schedule(); });
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden && timer === null && !busy) poll();
+  });
+  schedule();
+})();
+
+// Highlight viewer: arrow keys and taps on the left or right third move between items.
+(function () {
+  "use strict";
+  var viewer = document.querySelector("[data-viewer]");
+  if (!viewer) return;
+  function go(key) { var a = viewer.querySelector("[data-key='" + key + "']"); if (a) window.location.href = a.href; }
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "ArrowLeft" || e.key === "ArrowRight") go(e.key);
+    if (e.key === "Escape") window.location.href = viewer.querySelector(".viewer-close").href;
+  });
+  viewer.querySelector(".viewer-stage").addEventListener("click", function (e) {
+    if (e.target.closest("a, button")) return;
+    var third = viewer.clientWidth / 3, x = e.clientX - viewer.getBoundingClientRect().left;
+    if (x < third) go("ArrowLeft"); else if (x > 2 * third) go("ArrowRight");
+  });
+})();

@@ -1,0 +1,41 @@
+"""Whether the signed-in person holds a role in an organisation: for showing team controls in pages.
+
+Showing a control is not permission: every action goes through a service that checks again.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from openhouse.accounts.access import team_organisation
+from openhouse.accounts.models import Account, Membership
+from openhouse.core.errors import TwoFactorRequired
+from openhouse.web.decorators import code_page_for, session_verified
+
+
+def holds_role(user: object, organisation: Account, roles: tuple[str, ...]) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and organisation.is_organisation
+        and Membership.objects.filter(organisation=organisation, member=user, role__in=roles).exists()
+    )
+
+
+def roles_of(user: object, account: Account) -> set[str]:
+    """The roles the signed-in person holds in `account` (empty for people and outsiders): one query."""
+    if not (getattr(user, "is_authenticated", False) and account.is_organisation):
+        return set()
+    return set(Membership.objects.filter(organisation=account, member=user).values_list("role", flat=True))
+
+
+def team_gate(request: HttpRequest, organisation: Account, roles: tuple[str, ...]) -> HttpResponse | None:
+    """The checks of `team_member_required` for team pages whose URL names an object, not a handle (a Q&A
+    session): None when the member may act; otherwise the response to send instead. Outsiders and members
+    without the role get NotFound (404), a member without two-factor is told to set it up, and a session
+    that has not passed a code is sent to the code page."""
+    try:
+        team_organisation(viewer=request.user, handle=organisation.handle, roles=roles)  # type: ignore[arg-type]
+    except TwoFactorRequired as exc:
+        return render(request, "web/two_factor_required.html", {"message": exc.message}, status=403)
+    if not session_verified(request):
+        return redirect(code_page_for(request))
+    return None
