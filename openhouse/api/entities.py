@@ -296,6 +296,8 @@ class Renderer:
                 "account": self.account(n.actor),
             }
             if n.comment_id is not None and n.comment is not None:
+                if n.post is not None:
+                    n.comment.post = n.post  # the same post, already loaded
                 data["status"] = self._comment(n.comment)
             elif n.post_id is not None:
                 data["status"] = rendered.get(str(n.post_id))

@@ -1,8 +1,9 @@
 """openhouse's own REST API (django-ninja, OpenAPI at /api/openhouse/v1/openapi.json, docs at .../docs):
-what Mastodon has no word for. Same tokens, scopes, rate limits and error shape as the Mastodon API, and
+what Mastodon has no word for: organisations with verification and role labels, Q&A sessions, highlights,
+careers. Same tokens, scopes, rate limits and error shape as the Mastodon API, and
 every endpoint calls the same access functions and services as the web UI."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -15,11 +16,17 @@ from openhouse.accounts import queries as account_queries
 from openhouse.accounts import services as accounts
 from openhouse.api import entities
 from openhouse.api.http import API_ERRORS, BadRequest, authorize, error_response
+from openhouse.careers import queries as careers_queries
+from openhouse.core import ratelimit
 from openhouse.core.errors import NotFound
 from openhouse.media.services import rendition_url
 from openhouse.posts import queries as post_queries
 from openhouse.posts.access import viewable_account, viewable_post, viewable_posts
 from openhouse.posts.models import Post
+from openhouse.qa import access as qa_access
+from openhouse.qa import queries as qa_queries
+from openhouse.qa import services as qa
+from openhouse.qa.models import Answer, QASession, Question
 from openhouse.social import queries as social_queries
 
 api = NinjaAPI(
@@ -33,6 +40,27 @@ api = NinjaAPI(
     ),
     urls_namespace="openhouse-api",
     docs_url="/docs",
+    openapi_extra={
+        "components": {
+            "securitySchemes": {
+                "oauth2": {
+                    "type": "oauth2",
+                    "description": "Register an app with POST /api/v1/apps, then the authorization code flow.",
+                    "flows": {
+                        "authorizationCode": {
+                            "authorizationUrl": "/oauth/authorize",
+                            "tokenUrl": "/oauth/token",
+                            "refreshUrl": "/oauth/token",
+                            "scopes": {"read": "Read", "write": "Write"},
+                        }
+                    },
+                },
+                "bearer": {"type": "http", "scheme": "bearer"},
+            }
+        },
+        # Anonymous callers may read what is public; a token shows what its account may see.
+        "security": [{}, {"bearer": []}],
+    },
 )
 
 HANDLE = r"^[A-Za-z0-9._]{1,30}$"
@@ -233,3 +261,281 @@ def post(request: HttpRequest, post_id: int = Path(..., ge=1, le=2**63 - 1)):
     caller = authorize(request, scope="read:statuses")
     found = viewable_post(viewer=caller.account, post_id=post_id)
     return _posts_out(request, caller.account, [found])[0]
+
+
+# Q&A sessions --------------------------------------------------------------------------------------------
+
+
+class AnswerOut(Schema):
+    body: str
+    role_label: str = Field(description="The label the team member answered under; never who they are")
+    created_at: datetime
+
+
+class QuestionOut(Schema):
+    id: str
+    body: str
+    status: str
+    votes: int
+    voted: bool
+    answer: AnswerOut | None
+
+
+class SessionSummary(Schema):
+    id: str
+    organisation: str
+    title: str
+    intro: str
+    opens_at: datetime
+    closes_at: datetime
+    state: str = Field(description="upcoming, open or closed")
+
+
+class SessionOut(SessionSummary):
+    answered: list[QuestionOut]
+    waiting: list[QuestionOut] = Field(description="Approved questions not yet answered, most votes first")
+    mine_pending: list[QuestionOut] = Field(description="The caller's own questions waiting for moderation")
+
+
+class AskIn(Schema):
+    body: str = Field(..., max_length=5000)
+
+
+class AskOut(Schema):
+    question: QuestionOut
+    merged: bool = Field(description="True when it joined an existing, similar question as a vote")
+
+
+class VoteOut(Schema):
+    voted: bool
+    votes: int
+
+
+class ModerateIn(Schema):
+    action: str = Field(..., description="approve, hide or mark_answered", max_length=20)
+
+
+class AnswerIn(Schema):
+    body: str = Field(..., max_length=10000)
+    role_label: str = Field(..., max_length=100)
+
+
+def _session_summary(session: QASession) -> dict:
+    return {
+        "id": str(session.pk),
+        "organisation": session.organisation.handle,
+        "title": session.title,
+        "intro": session.intro,
+        "opens_at": session.opens_at,
+        "closes_at": session.closes_at,
+        "state": session.state(),
+    }
+
+
+def _question_out(question: Question, voted: set[int]) -> dict:
+    reply = _answer_of(question) if question.status == Question.Status.ANSWERED else None
+    return {
+        "id": str(question.pk),
+        "body": question.body,
+        "status": question.status,
+        "votes": question.votes_count,
+        "voted": question.pk in voted,
+        "answer": (
+            {"body": reply.body, "role_label": reply.role_label, "created_at": reply.created_at}
+            if reply is not None
+            else None
+        ),
+    }
+
+
+def _answer_of(question: Question) -> Answer | None:
+    try:
+        return question.answer
+    except Answer.DoesNotExist:
+        return None
+
+
+@api.get(
+    "/organisations/{handle}/qa",
+    response={200: list[SessionSummary], **ERRORS},
+    tags=["qa"],
+    summary="An organisation's Q&A sessions, newest first",
+)
+def qa_sessions(request: HttpRequest, handle: str = Path(..., pattern=HANDLE)):
+    caller = authorize(request, scope="read:statuses")
+    organisation = _organisation(caller.account, handle)
+    return [
+        _session_summary(s)
+        for s in qa_queries.sessions_of(organisation=organisation).select_related("organisation")[:50]
+    ]
+
+
+@api.get(
+    "/qa/{session_id}",
+    response={200: SessionOut, **ERRORS},
+    tags=["qa"],
+    summary="A Q&A session: answered questions (with their role labels) and those waiting",
+)
+def qa_session(request: HttpRequest, session_id: int = Path(..., ge=1, le=2**63 - 1)):
+    caller = authorize(request, scope="read:statuses")
+    session = qa_access.viewable_session(viewer=caller.account, session_id=session_id)
+    answered = qa_queries.answered(session=session)
+    waiting = qa_queries.waiting(session=session)
+    mine = qa_queries.own_pending(viewer=caller.account, session=session)
+    voted = qa_queries.voted_ids(viewer=caller.account, questions=[*answered, *waiting])
+    return {
+        **_session_summary(session),
+        "answered": [_question_out(q, voted) for q in answered],
+        "waiting": [_question_out(q, voted) for q in waiting],
+        "mine_pending": [_question_out(q, voted) for q in mine],
+    }
+
+
+@api.post(
+    "/qa/{session_id}/questions",
+    response={200: AskOut, **ERRORS},
+    tags=["qa"],
+    summary="Ask a question while the session is open (it waits for moderation)",
+)
+def qa_ask(request: HttpRequest, body: AskIn, session_id: int = Path(..., ge=1, le=2**63 - 1)):
+    caller = authorize(request, scope="write:statuses", login=True)
+    session = qa_access.viewable_session(viewer=caller.account, session_id=session_id)
+    ratelimit.hit("qa-ask", str(caller.user.pk), limit=20, window=600)
+    asked = qa.ask(actor=caller.user, session=session, body=body.body)
+    return {"question": _question_out(asked.question, set()), "merged": asked.merged}
+
+
+def _vote(request: HttpRequest, question_id: int, *, on: bool) -> dict:
+    caller = authorize(request, scope="write:favourites", login=True)
+    question = qa_access.viewable_question(viewer=caller.account, question_id=question_id)
+    ratelimit.hit("qa-vote", str(caller.user.pk), limit=300, window=600)
+    (qa.vote if on else qa.unvote)(actor=caller.user, question=question)
+    question.refresh_from_db(fields=["votes_count"])
+    return {"voted": on, "votes": question.votes_count}
+
+
+@api.post(
+    "/qa/questions/{question_id}/vote",
+    response={200: VoteOut, **ERRORS},
+    tags=["qa"],
+    summary="Vote for a public question of an open session",
+)
+def qa_vote(request: HttpRequest, question_id: int = Path(..., ge=1, le=2**63 - 1)):
+    return _vote(request, question_id, on=True)
+
+
+@api.delete(
+    "/qa/questions/{question_id}/vote",
+    response={200: VoteOut, **ERRORS},
+    tags=["qa"],
+    summary="Take back a vote",
+)
+def qa_unvote(request: HttpRequest, question_id: int = Path(..., ge=1, le=2**63 - 1)):
+    return _vote(request, question_id, on=False)
+
+
+@api.post(
+    "/qa/questions/{question_id}/moderation",
+    response={200: QuestionOut, **ERRORS},
+    tags=["qa"],
+    summary="The organisation's team approves, hides or marks a question answered",
+)
+def qa_moderate(request: HttpRequest, body: ModerateIn, question_id: int = Path(..., ge=1, le=2**63 - 1)):
+    caller = authorize(request, scope="write:statuses", login=True)
+    question = qa_access.viewable_question(viewer=caller.account, question_id=question_id)
+    if not qa_access.is_team(account=caller.account, organisation=question.session.organisation):
+        raise NotFound()  # as on the web: outsiders learn nothing about moderation
+    moderated = qa.moderate(actor=caller.user, question=question, action=body.action)
+    return _question_out(moderated, set()) | {"answer": None}
+
+
+@api.post(
+    "/qa/questions/{question_id}/answer",
+    response={200: QuestionOut, **ERRORS},
+    tags=["qa"],
+    summary="The organisation's team answers under one of its role labels",
+)
+def qa_answer(request: HttpRequest, body: AnswerIn, question_id: int = Path(..., ge=1, le=2**63 - 1)):
+    caller = authorize(request, scope="write:statuses", login=True)
+    question = qa_access.viewable_question(viewer=caller.account, question_id=question_id)
+    if not qa_access.is_team(account=caller.account, organisation=question.session.organisation):
+        raise NotFound()
+    qa.answer(actor=caller.user, question=question, body=body.body, role_label=body.role_label)
+    question.refresh_from_db()
+    return _question_out(question, set())
+
+
+# Highlights and careers ----------------------------------------------------------------------------------
+
+
+class HighlightItemOut(Schema):
+    post: PostOut | None
+    qa_session: SessionSummary | None
+
+
+class HighlightOut(Schema):
+    id: str
+    title: str
+    items: list[HighlightItemOut]
+
+
+class ListingOut(Schema):
+    id: str
+    title: str
+    team: str
+    region: str
+    closes_on: date
+    summary: str
+    apply_url: str = Field(description="Applications go to the organisation's own site")
+
+
+@api.get(
+    "/accounts/{handle}/highlights",
+    response={200: list[HighlightOut], **ERRORS},
+    tags=["highlights"],
+    summary="An account's highlights with the posts and Q&A sessions they keep",
+)
+def highlights(request: HttpRequest, handle: str = Path(..., pattern=HANDLE)):
+    caller = authorize(request, scope="read:statuses")
+    account = viewable_account(viewer=caller.account, handle=handle)
+    out = []
+    for highlight in post_queries.profile_highlights(viewer=caller.account, account=account)[:50]:
+        items = post_queries.highlight_items(viewer=caller.account, highlight=highlight)
+        posts = {p["id"]: p for p in _posts_out(request, caller.account, [i.post for i in items if i.post])}
+        out.append(
+            {
+                "id": str(highlight.pk),
+                "title": highlight.title,
+                "items": [
+                    {
+                        "post": posts.get(str(i.post_id)) if i.post_id else None,
+                        "qa_session": _session_summary(i.qa_session) if i.qa_session_id else None,
+                    }
+                    for i in items
+                ],
+            }
+        )
+    return out
+
+
+@api.get(
+    "/organisations/{handle}/careers",
+    response={200: list[ListingOut], **ERRORS},
+    tags=["careers"],
+    summary="Open job listings; 'apply' links lead to the organisation's official site",
+)
+def careers(request: HttpRequest, handle: str = Path(..., pattern=HANDLE)):
+    caller = authorize(request, scope="read:statuses")
+    organisation = _organisation(caller.account, handle)
+    return [
+        {
+            "id": str(job.pk),
+            "title": job.title,
+            "team": job.team,
+            "region": job.region,
+            "closes_on": job.closes_on,
+            "summary": job.summary,
+            "apply_url": job.apply_url,
+        }
+        for job in careers_queries.open_listings(organisation=organisation)
+    ]

@@ -19,7 +19,7 @@ from openhouse.api.rest import api
 from tests.api.conftest import token_for
 from tests.api.test_authorization import photo_post
 
-EXAMPLES = 20  # per operation: keeps this file to a few seconds in CI
+EXAMPLES = 15  # per operation: keeps this file to about a minute in CI
 
 
 # The document as the API object generates it; requests go in-process to Django's WSGI application, so
