@@ -122,6 +122,12 @@ def myth_card(request: HttpRequest, organisation: Account) -> HttpResponse:
     preview = ""
     if request.method == "POST" and form.is_valid():
         try:
+            if request.POST.get("action") == "draft":
+                draft = careers.start_myth_card_draft(
+                    actor=request.user, organisation=account, **form.cleaned_data
+                )
+                messages.success(request, "Card saved as a draft. Add a caption, then send it for review.")
+                return redirect("studio-draft", handle=account.handle, draft_id=draft.pk)
             jpeg = careers.myth_card(actor=request.user, organisation=account, **form.cleaned_data)
         except Invalid as exc:
             add_invalid(form, exc)

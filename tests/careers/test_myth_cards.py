@@ -95,3 +95,31 @@ def test_card_page_previews_the_card(client, organisation, officer, outsider):
     assert 'src="data:image/jpeg;base64,' in response.content.decode()
     bad = client.post(url, {"myth": "", "reality": REALITY})
     assert bad.status_code == 400 and "Write the myth first." in text(bad)
+
+
+def test_a_card_becomes_a_draft_that_waits_for_review(client, organisation, officer, reviewer):
+    from openhouse.posts.models import Post
+    from openhouse.publishing import services as publishing
+    from openhouse.publishing.models import Draft
+
+    log_in_verified(client, officer)
+    url = reverse("myth-card", args=[organisation.handle])
+    response = client.post(url, {"myth": MYTH, "reality": REALITY, "action": "draft"})
+    draft = Draft.objects.get(organisation=organisation)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("studio-draft", args=[organisation.handle, draft.pk])
+    assert draft.status == Draft.Status.DRAFT
+    [photo] = publishing.draft_photos(draft)
+    assert MYTH in photo.alt_text and REALITY in photo.alt_text
+    assert not Post.objects.filter(author=organisation).exists()  # nothing public before review
+    assert client.get(reverse("profile", args=[organisation.handle])).status_code == 200
+
+
+def test_bad_text_makes_no_draft(client, organisation, officer):
+    from openhouse.publishing.models import Draft
+
+    log_in_verified(client, officer)
+    url = reverse("myth-card", args=[organisation.handle])
+    response = client.post(url, {"myth": " ", "reality": REALITY, "action": "draft"})
+    assert response.status_code == 400 and "Write the myth first." in text(response)
+    assert not Draft.objects.exists()
