@@ -59,7 +59,9 @@ def test_posts_endpoint_shows_the_organisation_and_never_the_member(api, organis
 POSTS_HAVE_LABELS = any(f.name == "role_label" for f in posts.Post._meta.get_fields())
 
 
-@pytest.mark.skipif(not POSTS_HAVE_LABELS, reason="posts carry role labels once organisation publishing lands")
+@pytest.mark.skipif(
+    not POSTS_HAVE_LABELS, reason="posts carry role labels once organisation publishing lands"
+)
 def test_an_organisation_posts_role_label_shows_in_both_apis(api, organisation, officer):
     post = photo_post(organisation, "From the archive")
     posts.Post.objects.filter(pk=post.pk).update(role_label="Surveillance officer")
