@@ -18,6 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _post(author, colour="teal"):
+    if author.is_organisation:  # an organisation posts only through review
+        from tests.conftest import publish_for_organisation
+
+        return publish_for_organisation(author, caption="From the archive")
     items = media.store_photos(owner=author, uploads=[upload(jpeg_bytes((800, 800), colour))])
     return posts.create_post(author=author, media_ids=[items[0].pk], caption="From the archive")
 
