@@ -1,7 +1,7 @@
 """The leak test: after a full author -> reviewer -> published flow through the web, nothing the public can
 reach names the member who wrote, reviewed or published the post.
 
-Every public page and endpoint that shows the post or the organisation is fetched as an anonymous visitor,
+Every public page and endpoint that shows the post or the organisation (web pages and the public API) is fetched as an anonymous visitor,
 as a follower, and as someone the caption mentions (notifications); the bodies and headers are searched for
 the author's and reviewer's handle, display name, e-mail address and numeric id, and for the caption of a
 draft that was never published. Served media files are fetched too.
@@ -114,6 +114,20 @@ def test_nothing_public_identifies_who_wrote_reviewed_or_published_a_post(
         *[reverse("studio-draft", args=[organisation.handle, pk]) for pk in draft_ids],
         *[reverse("post", args=[pk]) for pk in draft_ids],
         reverse("post", args=[post.pk + 1]),
+        # The public API: Mastodon client endpoints and openhouse's own REST API.
+        f"/api/v1/accounts/lookup?acct={organisation.handle}",
+        f"/api/v1/accounts/{organisation.pk}",
+        f"/api/v1/accounts/{organisation.pk}/statuses",
+        f"/api/v1/statuses/{post.pk}",
+        f"/api/v1/statuses/{post.pk}/context",
+        f"/api/v1/statuses/{post.pk}/favourited_by",
+        "/api/v1/timelines/public",
+        "/api/v1/timelines/tag/archives",
+        f"/api/openhouse/v1/organisations/{organisation.handle}",
+        f"/api/openhouse/v1/accounts/{organisation.handle}/posts",
+        f"/api/openhouse/v1/posts/{post.pk}",
+        *[f"/api/v1/statuses/{pk}" for pk in draft_ids],
+        *[f"/api/openhouse/v1/posts/{pk}" for pk in draft_ids],
     ]
     secrets = canaries(author, reviewer)
     seen_post_page = 0
@@ -131,6 +145,8 @@ def test_nothing_public_identifies_who_wrote_reviewed_or_published_a_post(
                 assert media_urls
                 for media_url in media_urls:
                     assert_clean(client.get(media_url), secrets, media_url, binary=True)
+            if url in (f"/api/v1/statuses/{post.pk}", f"/api/openhouse/v1/posts/{post.pk}"):
+                assert response.status_code == 200 and "Archivist" in response.content.decode(), url
             if url == "/" and viewer == outsider:
                 assert "Archivist" in response.content.decode()  # the post is in the follower's feed
             assert_clean(response, secrets, url)
