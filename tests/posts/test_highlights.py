@@ -12,12 +12,14 @@ from openhouse.posts import queries
 from openhouse.posts import services as posts
 from openhouse.posts.models import HIGHLIGHTS_MAX, Highlight, HighlightItem
 from openhouse.qa import services as qa
-from tests.conftest import jpeg_bytes, log_in_verified, stored_files, text, upload
+from tests.conftest import jpeg_bytes, log_in_verified, publish_for_organisation, stored_files, text, upload
 
 pytestmark = pytest.mark.django_db
 
 
 def _post(author, colour="teal"):
+    if author.is_organisation:
+        return publish_for_organisation(author, caption="From the archive")
     items = media.store_photos(owner=author, uploads=[upload(jpeg_bytes((800, 800), colour))])
     return posts.create_post(author=author, media_ids=[items[0].pk], caption="From the archive")
 
