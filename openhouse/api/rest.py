@@ -1,11 +1,12 @@
 """openhouse's own REST API (django-ninja, OpenAPI at /api/openhouse/v1/openapi.json, docs at .../docs):
-what Mastodon has no word for: organisations with verification and role labels, Q&A sessions, highlights,
-careers. Same tokens, scopes, rate limits and error shape as the Mastodon API, and
+what Mastodon has no word for: organisations with verification and role labels, drafts and reviews (the
+team only), Q&A sessions, highlights, careers. Same tokens, scopes, rate limits and error shape as the Mastodon API, and
 every endpoint calls the same access functions and services as the web UI."""
 
 from datetime import date, datetime
 from typing import Any
 
+from django.db.models import Count
 from django.http import HttpRequest
 from ninja import NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -14,15 +15,19 @@ from pydantic import Field
 
 from openhouse.accounts import queries as account_queries
 from openhouse.accounts import services as accounts
+from openhouse.accounts.access import team_organisation
 from openhouse.api import entities
 from openhouse.api.http import API_ERRORS, BadRequest, authorize, error_response
 from openhouse.careers import queries as careers_queries
 from openhouse.core import ratelimit
-from openhouse.core.errors import NotFound
+from openhouse.core.errors import Invalid, NotFound
 from openhouse.media.services import rendition_url
 from openhouse.posts import queries as post_queries
 from openhouse.posts.access import viewable_account, viewable_post, viewable_posts
 from openhouse.posts.models import Post
+from openhouse.publishing import access as publishing_access
+from openhouse.publishing import services as publishing
+from openhouse.publishing.models import Draft
 from openhouse.qa import access as qa_access
 from openhouse.qa import queries as qa_queries
 from openhouse.qa import services as qa
@@ -539,3 +544,127 @@ def careers(request: HttpRequest, handle: str = Path(..., pattern=HANDLE)):
         }
         for job in careers_queries.open_listings(organisation=organisation)
     ]
+
+
+# Organisation drafts and reviews (the team only) ---------------------------------------------------------
+
+
+class DraftOut(Schema):
+    id: str
+    status: str
+    revision: int
+    caption: str
+    role_label: str | None
+    photos: int
+    publish_at: datetime | None
+    post_id: str | None = Field(description="The published post, once the draft is out")
+    updated_at: datetime
+
+
+class ReviewIn(Schema):
+    verdict: str = Field(..., description="approve or reject", max_length=10)
+    revision: int = Field(..., ge=1, le=2**31 - 1, description="The revision the reviewer read")
+    reasons: str = Field("", max_length=5000)
+    publish_now: bool = False
+
+
+def _team(caller, handle: str):
+    """The organisation, when the caller may act in it (a role and two-factor); NotFound for anyone else."""
+    return team_organisation(viewer=caller.account, handle=handle)
+
+
+def _draft_out(draft: Draft) -> dict:
+    label = draft.role_label.name if draft.role_label_id else draft.role_label_text
+    return {
+        "id": str(draft.pk),
+        "status": draft.status,
+        "revision": draft.revision,
+        "caption": draft.caption,
+        "role_label": label or None,
+        "photos": getattr(draft, "photo_count", None) or draft.photos.count(),
+        "publish_at": draft.publish_at,
+        "post_id": str(draft.post_id) if draft.post_id else None,
+        "updated_at": draft.updated_at,
+    }
+
+
+@api.get(
+    "/organisations/{handle}/drafts",
+    response={200: list[DraftOut], **ERRORS},
+    tags=["publishing"],
+    summary="The organisation's drafts, newest first (its team only; 404 to anyone else)",
+)
+def drafts(request: HttpRequest, handle: str = Path(..., pattern=HANDLE)):
+    caller = authorize(request, scope="read:statuses", login=True)
+    organisation = _team(caller, handle)
+    rows = (
+        publishing_access.team_drafts(viewer=caller.account, organisation=organisation)
+        .select_related("role_label")
+        .annotate(photo_count=Count("photos"))
+        .order_by("-id")[:100]
+    )
+    return [_draft_out(d) for d in rows]
+
+
+@api.get(
+    "/organisations/{handle}/drafts/{draft_id}",
+    response={200: DraftOut, **ERRORS},
+    tags=["publishing"],
+    summary="One draft (its team only)",
+)
+def draft(
+    request: HttpRequest,
+    handle: str = Path(..., pattern=HANDLE),
+    draft_id: int = Path(..., ge=1, le=2**63 - 1),
+):
+    caller = authorize(request, scope="read:statuses", login=True)
+    organisation = _team(caller, handle)
+    return _draft_out(
+        publishing_access.team_draft(viewer=caller.account, organisation=organisation, draft_id=draft_id)
+    )
+
+
+@api.post(
+    "/organisations/{handle}/drafts/{draft_id}/submit",
+    response={200: DraftOut, **ERRORS},
+    tags=["publishing"],
+    summary="An author sends the draft to review",
+)
+def submit(
+    request: HttpRequest,
+    handle: str = Path(..., pattern=HANDLE),
+    draft_id: int = Path(..., ge=1, le=2**63 - 1),
+):
+    caller = authorize(request, scope="write:statuses", login=True)
+    organisation = _team(caller, handle)
+    found = publishing_access.team_draft(viewer=caller.account, organisation=organisation, draft_id=draft_id)
+    return _draft_out(publishing.submit_draft(actor=caller.user, draft=found))
+
+
+@api.post(
+    "/organisations/{handle}/drafts/{draft_id}/reviews",
+    response={200: DraftOut, **ERRORS},
+    tags=["publishing"],
+    summary="A reviewer who wrote none of it approves (and may publish) or rejects the revision they read",
+)
+def review(
+    request: HttpRequest,
+    body: ReviewIn,
+    handle: str = Path(..., pattern=HANDLE),
+    draft_id: int = Path(..., ge=1, le=2**63 - 1),
+):
+    caller = authorize(request, scope="write:statuses", login=True)
+    organisation = _team(caller, handle)
+    found = publishing_access.team_draft(viewer=caller.account, organisation=organisation, draft_id=draft_id)
+    if body.verdict == "approve":
+        done = publishing.approve_draft(
+            reviewer=caller.user, draft=found, revision=body.revision, publish_now=body.publish_now
+        )
+    elif body.verdict == "reject":
+        done = publishing.reject_draft(
+            reviewer=caller.user, draft=found, revision=body.revision, reasons=body.reasons
+        )
+    else:
+        raise Invalid("The verdict is approve or reject.", field="verdict")
+    done.refresh_from_db()
+    return _draft_out(done)

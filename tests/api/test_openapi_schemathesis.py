@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
 from openhouse.accounts.models import RoleLabel
 from openhouse.api.rest import api
 from tests.api.conftest import token_for
-from tests.api.test_authorization import photo_post
+from tests.api.test_authorization import org_post
 
 EXAMPLES = 15  # per operation: keeps this file to about a minute in CI
 
@@ -29,9 +29,9 @@ schema.app = get_wsgi_application()
 
 
 @pytest.fixture
-def data(db, organisation, officer, member_of_public):
-    RoleLabel.objects.create(organisation=organisation, name="Surveillance officer")
-    photo_post(organisation, "Consider all angles #launch", n=2)
+def data(db, organisation, officer, reviewer, member_of_public):
+    label = RoleLabel.objects.create(organisation=organisation, name="Surveillance officer")
+    org_post(organisation, officer, reviewer, "Consider all angles #launch", n=2, label=label)
 
 
 @pytest.fixture

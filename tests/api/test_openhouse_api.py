@@ -11,7 +11,7 @@ from openhouse.careers import services as careers
 from openhouse.posts import services as posts
 from openhouse.qa import services as qa
 from openhouse.qa.models import Question
-from tests.api.test_authorization import photo_post
+from tests.api.test_authorization import org_post
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +46,8 @@ def test_organisation_profile_with_role_labels_and_verification(api, organisatio
     assert r.status_code == 200 and r.json()["verified"] is False
 
 
-def test_posts_endpoint_shows_the_organisation_and_never_the_member(api, organisation, officer):
-    post = photo_post(organisation, "From the archive", n=2)
+def test_posts_endpoint_shows_the_organisation_and_never_the_member(api, organisation, officer, reviewer):
+    post = org_post(organisation, officer, reviewer, "From the archive", n=2)
     r = api().get(f"{V1}/posts/{post.pk}")
     assert r.status_code == 200
     assert r.json()["account"] == "mi5official" and len(r.json()["photos"]) == 2
@@ -62,9 +62,9 @@ POSTS_HAVE_LABELS = any(f.name == "role_label" for f in posts.Post._meta.get_fie
 @pytest.mark.skipif(
     not POSTS_HAVE_LABELS, reason="posts carry role labels once organisation publishing lands"
 )
-def test_an_organisation_posts_role_label_shows_in_both_apis(api, organisation, officer):
-    post = photo_post(organisation, "From the archive")
-    posts.Post.objects.filter(pk=post.pk).update(role_label="Surveillance officer")
+def test_an_organisation_posts_role_label_shows_in_both_apis(api, organisation, officer, reviewer):
+    label = RoleLabel.objects.create(organisation=organisation, name="Surveillance officer")
+    post = org_post(organisation, officer, reviewer, "From the archive", label=label)
     assert api().get(f"{V1}/posts/{post.pk}").json()["role_label"] == "Surveillance officer"
     mastodon = api().get(f"/api/v1/statuses/{post.pk}")
     assert mastodon.json()["content"].startswith("<p>Surveillance officer</p>")
@@ -144,7 +144,7 @@ def test_a_read_token_cannot_ask_or_vote(api, organisation, officer, member_of_p
     assert r.status_code == 403 and not Question.objects.exists()
 
 
-def test_careers_and_highlights(api, organisation, officer):
+def test_careers_and_highlights(api, organisation, officer, reviewer):
     careers.create_listing(
         actor=officer,
         organisation=organisation,
@@ -158,7 +158,7 @@ def test_careers_and_highlights(api, organisation, officer):
     jobs = api().get(f"{V1}/organisations/mi5official/careers").json()
     assert [j["title"] for j in jobs] == ["Surveillance officer"]
     assert jobs[0]["apply_url"].startswith("https://")
-    post = photo_post(organisation, "Archive")
+    post = org_post(organisation, officer, reviewer, "Archive")
     highlight = posts.create_highlight(actor=officer, account=organisation, title="From the archive")
     posts.add_to_highlight(actor=officer, highlight=highlight, post_id=post.pk)
     r = api().get(f"{V1}/accounts/mi5official/highlights")
