@@ -96,6 +96,23 @@ class UploadForm(forms.Form):
     )
 
 
+def add_photo_fields(form: forms.Form, items: list) -> None:
+    """Per photo of a post being composed or a draft: its alt text (`alt_<pk>`) and position (`order_<pk>`)."""
+    for number, item in enumerate(items, start=1):
+        form.fields[f"alt_{item.pk}"] = forms.CharField(
+            label=f"Alt text for photo {number}",
+            max_length=ALT_TEXT_MAX * 2,
+            required=False,
+            initial=item.alt_text,
+            widget=forms.Textarea(
+                attrs={"rows": 2, "placeholder": "Describe this photo for people who can't see it"}
+            ),
+        )
+        form.fields[f"order_{item.pk}"] = forms.IntegerField(
+            label=f"Position of photo {number}", min_value=1, max_value=len(items), initial=number
+        )
+
+
 class ComposeForm(forms.Form):
     caption = forms.CharField(
         label="Caption", max_length=CAPTION_MAX * 2, required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -104,19 +121,7 @@ class ComposeForm(forms.Form):
     def __init__(self, *args, items: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.items = items
-        for number, item in enumerate(items, start=1):
-            self.fields[f"alt_{item.pk}"] = forms.CharField(
-                label=f"Alt text for photo {number}",
-                max_length=ALT_TEXT_MAX * 2,
-                required=False,
-                initial=item.alt_text,
-                widget=forms.Textarea(
-                    attrs={"rows": 2, "placeholder": "Describe this photo for people who can't see it"}
-                ),
-            )
-            self.fields[f"order_{item.pk}"] = forms.IntegerField(
-                label=f"Position of photo {number}", min_value=1, max_value=len(items), initial=number
-            )
+        add_photo_fields(self, items)
 
     @property
     def rows(self) -> list[tuple]:

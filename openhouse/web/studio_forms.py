@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 
 from django import forms
 
-from openhouse.media.models import ALT_TEXT_MAX
 from openhouse.posts.models import CAPTION_MAX
 from openhouse.publishing.models import REASONS_MAX, WATCH_PATTERN_MAX
+from openhouse.web.forms import add_photo_fields
 
 
 class DraftForm(forms.Form):
@@ -26,19 +26,8 @@ class DraftForm(forms.Form):
         self.fields[
             "role_label"
         ].help_text = "The public sees the organisation and this label, never who wrote the post."
+        add_photo_fields(self, items)
         for number, item in enumerate(items, start=1):
-            self.fields[f"alt_{item.pk}"] = forms.CharField(
-                label=f"Alt text for photo {number}",
-                max_length=ALT_TEXT_MAX * 2,
-                required=False,
-                initial=item.alt_text,
-                widget=forms.Textarea(
-                    attrs={"rows": 2, "placeholder": "Describe this photo for people who can't see it"}
-                ),
-            )
-            self.fields[f"order_{item.pk}"] = forms.IntegerField(
-                label=f"Position of photo {number}", min_value=1, max_value=len(items), initial=number
-            )
             self.fields[f"remove_{item.pk}"] = forms.BooleanField(
                 label=f"Remove photo {number}", required=False
             )
