@@ -93,7 +93,7 @@ def measure(name: str, requests: list, run, show_sql: bool = False) -> None:
         statements.append(len(queries.captured_queries))
     print(
         f"{name:<34} {len(wall):>5} {statistics.median(wall) * 1000:>9.2f} {statistics.median(cpu) * 1000:>9.2f} "
-        f"{statistics.median(statements):>6.0f}",
+        f"{min(cpu) * 1000:>9.2f} {statistics.median(statements):>6.0f}",
         flush=True,
     )
     if show_sql:
@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
             response = liker.post(f"/p/{post_id}/like/", HTTP_ACCEPT="application/json")
             assert response.status_code == 200 and response.json()["liked"], response.content[:200]
 
-        print(f"{'request':<34} {'n':>5} {'wall ms':>9} {'CPU ms':>9} {'SQL':>6}")
+        print(f"{'request':<34} {'n':>5} {'wall ms':>9} {'CPU ms':>9} {'min CPU':>9} {'SQL':>6}")
         measure("GET / (signed in, 12 cards)", list(range(args.requests + 2)), home, args.show_sql)
         measure("POST /p/<id>/like/ (JSON)", like_sessions[: args.requests + 2], like, args.show_sql)
         if args.profile:
@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
                 home(None) if args.what == "home" else like(c)
             profiler.disable()
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(45)
+            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(int(os.environ.get("PROFILE_LINES", "45")))
             print(out.getvalue())
     return 0
 

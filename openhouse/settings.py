@@ -143,6 +143,12 @@ def cache_from_url(url: str) -> dict:
 
 
 CACHES = {"default": cache_from_url(REDIS_URL)}
+# Sessions are read on every signed-in request: from Redis when it is there (written through to the
+# database, so nothing is lost when Redis restarts). Never from a per-process memory cache, where a
+# logged-out session would stay valid in the other worker processes.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
 
 #: Background tasks: "immediate" runs them in-process after commit; "database" queues them for `openhouse worker`.
 TASK_BACKEND = env_str("OPENHOUSE_TASK_BACKEND", "immediate")

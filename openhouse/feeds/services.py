@@ -7,11 +7,11 @@ through posts.access and the reader's current follows, so unfollow, block and de
 """
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
-from openhouse.accounts.models import Account, Follow, Mute
+from openhouse.accounts.models import Account, Follow
 from openhouse.feeds import store
-from openhouse.posts.access import viewable_posts
+from openhouse.posts.access import followed_posts
 from openhouse.posts.models import Post
 
 BACKFILL = 20
@@ -78,17 +78,10 @@ def home_feed(*, viewer: Account, before: int | None = None, limit: int = 12) ->
         ).values_list("followee_id", flat=True)
     )
     pushed = store.page(viewer.pk, before=before, limit=limit)
-    followed = Exists(
-        Follow.objects.filter(follower=viewer, followee_id=OuterRef("author_id"), accepted=True)
-    )
-    wanted = Q(pk__in=pushed) | Q(author_id__in=big)
-    if len(pushed) < limit:
-        # Past the capped timeline (or before any fan-out ran): read older posts straight from the follows.
-        wanted |= Q(author_id=viewer.pk) | followed
-    muted = Exists(Mute.objects.filter(muter=viewer, muted_id=OuterRef("author_id")))
-    posts = (
-        viewable_posts(viewer=viewer).filter(wanted).filter(Q(author_id=viewer.pk) | followed).exclude(muted)
-    )
+    posts = followed_posts(viewer=viewer)
+    if len(pushed) == limit:
+        posts = posts.filter(Q(pk__in=pushed) | Q(author_id__in=big))
+    # Otherwise we are past the capped timeline (or before any fan-out ran): read straight from the follows.
     if before is not None:
         posts = posts.filter(pk__lt=before)
     return list(posts.select_related("author").order_by("-id")[:limit])
@@ -100,16 +93,7 @@ def home_feed_after(
     """Home-feed posts newer than post id `after` (Mastodon's since_id, or min_id with `oldest_first`:
     the ones just after it). Newest first either way; read from the follows, as past the stored timeline.
     """
-    followed = Exists(
-        Follow.objects.filter(follower=viewer, followee_id=OuterRef("author_id"), accepted=True)
-    )
-    muted = Exists(Mute.objects.filter(muter=viewer, muted_id=OuterRef("author_id")))
-    posts = (
-        viewable_posts(viewer=viewer)
-        .filter(Q(author_id=viewer.pk) | followed, pk__gt=after)
-        .exclude(muted)
-        .select_related("author")
-    )
+    posts = followed_posts(viewer=viewer).filter(pk__gt=after).select_related("author")
     if oldest_first:
         return list(posts.order_by("id")[:limit])[::-1]
     return list(posts.order_by("-id")[:limit])

@@ -39,30 +39,23 @@ def post_stats(*, viewer: Viewer, posts: list[Post]) -> dict[int, PostStats]:
 
 
 def one_post_stats(*, viewer: Account, post_id: int | str) -> PostStats:
-    """post_stats of one post the viewer can see, in one query: the answer to a like or an unlike."""
-    try:
-        pk = int(post_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
+    """post_stats of one post the viewer can see, in one query (two for a private author's post): the
+    answer to a like or an unlike."""
 
     def pending(field: str) -> Coalesce:
         deltas = CountDelta.objects.filter(post_id=OuterRef("pk")).order_by().values("post_id")
         return Coalesce(Subquery(deltas.annotate(total=Sum(field)).values("total")), 0)
 
-    row = (
-        viewable_posts(viewer=viewer)
-        .filter(pk=pk)
-        .annotate(
-            shown_likes=F("likes_count") + pending("likes"),
-            shown_comments=F("comments_count") + pending("comments"),
-            viewer_liked=Exists(Like.objects.filter(post_id=OuterRef("pk"), account_id=viewer.pk)),
-        )
-        .values_list("shown_likes", "shown_comments", "viewer_liked")
-        .first()
+    post = viewable_post(
+        viewer=viewer,
+        post_id=post_id,
+        annotate={
+            "shown_likes": F("likes_count") + pending("likes"),
+            "shown_comments": F("comments_count") + pending("comments"),
+            "viewer_liked": Exists(Like.objects.filter(post_id=OuterRef("pk"), account_id=viewer.pk)),
+        },
     )
-    if row is None:
-        raise NotFound()
-    return PostStats(likes=row[0], comments=row[1], liked=bool(row[2]))
+    return PostStats(likes=post.shown_likes, comments=post.shown_comments, liked=bool(post.viewer_liked))
 
 
 def _hidden_authors(viewer: Viewer) -> QuerySet:
