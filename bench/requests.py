@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--profile", type=int, default=0, help="cProfile this many requests of --what")
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key")
+    parser.add_argument("--lines", type=int, default=45, help="cProfile lines to print")
     parser.add_argument("--what", choices=["home", "like"], default="home")
     parser.add_argument(
         "--show-sql", action="store_true", help="print the statements of the last request of each"
@@ -148,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
                 home(None) if args.what == "home" else like(c)
             profiler.disable()
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(int(os.environ.get("PROFILE_LINES", "45")))
+            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.lines)
             print(out.getvalue())
     return 0
 

@@ -28,6 +28,19 @@ def hit(scope: str, key: str, *, limit: int, window: int) -> None:
         raise RateLimited()
 
 
+@dataclass(frozen=True)
+class Limit:
+    """A per-actor limit on one kind of action, declared by the service that does the action, so that
+    every adapter (web page, Mastodon API, REST API) counts against the same window."""
+
+    scope: str
+    limit: int
+    window: int  # seconds
+
+    def hit(self, key: object) -> None:
+        hit(self.scope, str(key), limit=self.limit, window=self.window)
+
+
 def reset(scope: str, key: str) -> None:
     cache.delete(f"rl:{scope}:{key}")
 

@@ -20,11 +20,15 @@ from django.utils import timezone
 from openhouse.accounts.models import Account
 from openhouse.core.deferred import enqueue_after_commit
 from openhouse.core.errors import Invalid, NotAllowed, NotFound
+from openhouse.core.ratelimit import Limit
 from openhouse.core.text import clean_text
 from openhouse.media import images
 from openhouse.media.access import may_edit_photo
 from openhouse.media.models import ALT_TEXT_MAX, BLUR_REGIONS_MAX, MediaItem, Original, storage_prefix
 from openhouse.media.report import inspect_original
+
+#: Per-account limit on upload requests (posts, drafts, avatars), whichever adapter they come through.
+UPLOADS = Limit("upload-account", limit=60, window=3600)
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +156,7 @@ def store_photos(
     Every upload is decoded and cleaned before the first file is written. Raises Invalid with a sentence
     (naming which photo when there are several); then no row and no file exist.
     """
+    UPLOADS.hit(owner.pk)
     return _store(owner=owner, uploads=uploads, alt_texts=alt_texts, keep_originals=False)
 
 
@@ -205,6 +210,8 @@ def replace_avatar(
     """Set (or remove) the square avatar. The old files leave storage once the change commits."""
     if actor.pk != account.pk:
         raise NotAllowed("You can only change your own photo.")
+    if upload is not None:
+        UPLOADS.hit(actor.pk)
     new_key = ""
     written: list[str] = []
     if upload is not None:

@@ -5,6 +5,7 @@ from django.db.models import Max
 
 from openhouse.accounts.models import Account, Membership
 from openhouse.accounts.services import require_org_role
+from openhouse.audit import services as audit
 from openhouse.core.deferred import enqueue_after_commit
 from openhouse.core.errors import Invalid, NotAllowed, NotFound
 from openhouse.core.text import clean_text
@@ -135,18 +136,48 @@ def _publish_for_organisation(
     return post
 
 
+# Who curates an organisation's highlights and moderates its posts' comments (delete, pin, switch off):
+# the members who publish for it.
+CURATOR_ROLES = (Membership.Role.ADMIN, Membership.Role.AUTHOR)
+MODERATOR_ROLES = CURATOR_ROLES
+# Who takes down an organisation's published post: its admins.
+TAKEDOWN_ROLES = (Membership.Role.ADMIN,)
+
+
+def acts_as_owner(*, actor: Account, post: Post, roles: tuple[str, ...], refusal: str) -> bool:
+    """Check that `actor` may act as the owner of `post`: its author, or, for an organisation's post, a team
+    member holding one of `roles` with two-factor authentication (require_org_role). Raises NotAllowed
+    (`refusal`) otherwise. True when the actor acts for an organisation: the caller records it in the
+    organisation's audit log, in the same transaction as the change.
+    """
+    if actor.is_authenticated and actor.pk == post.author_id:
+        return False
+    if post.author.is_organisation:
+        require_org_role(account=actor, organisation=post.author, roles=roles)
+        return True
+    raise NotAllowed(refusal)
+
+
 @transaction.atomic
 def delete_post(*, actor: Account, post: Post) -> None:
-    """The author (or site staff) deletes a post; its photos' files leave storage once this commits."""
-    if actor.pk != post.author_id and not actor.is_staff:
-        raise NotAllowed("You can only delete your own posts.")
+    """The author, an admin of the organisation that published it, or site staff delete a post; its
+    photos' files leave storage once this commits. An organisation's takedown is audited."""
+    for_organisation = False
+    if not actor.is_staff:
+        for_organisation = acts_as_owner(
+            actor=actor, post=post, roles=TAKEDOWN_ROLES, refusal="You can only delete your own posts."
+        )
+    if for_organisation:
+        audit.record(
+            organisation=post.author,
+            actor=actor,
+            action="post.deleted",
+            subject=f"post {post.pk}",
+            before={"caption": post.caption, "role_label": post.role_label},
+        )
     items = list(post.media.all())
     post.delete()
     delete_items_files(items)
-
-
-# Who curates an organisation's highlights: the members who publish for it.
-CURATOR_ROLES = (Membership.Role.ADMIN, Membership.Role.AUTHOR)
 
 
 def require_curator(*, actor: Account, account: Account) -> None:

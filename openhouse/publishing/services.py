@@ -160,6 +160,7 @@ def start_draft(
     The photos are checked and cleaned before anything is stored; on Invalid nothing is.
     """
     _require(actor, organisation, WRITERS)
+    media.UPLOADS.hit(actor.pk)  # counted against the member who uploads, as their own photos are
     items = _store_photos(organisation=organisation, uploads=uploads, alt_texts=alt_texts)
     try:
         with transaction.atomic():

@@ -18,6 +18,7 @@ from openhouse.accounts.models import Account, RoleLabel
 from openhouse.accounts.services import require_org_role
 from openhouse.audit import services as audit
 from openhouse.core.errors import Invalid, NotAllowed, NotFound
+from openhouse.core.ratelimit import Limit
 from openhouse.core.text import clean_text
 from openhouse.posts.models import Highlight, HighlightItem
 from openhouse.posts.services import add_to_highlight
@@ -39,6 +40,10 @@ from openhouse.qa.models import (
 _MARKUP = re.compile(r"<\s*[/!?]?\s*[A-Za-z]")
 # How many recent questions a new one is compared with for near-duplicates, beyond exact fingerprints.
 _SIMILAR_WINDOW = 500
+
+#: Per-account limits, whichever adapter the question or vote comes through.
+ASKS = Limit("qa-ask", limit=20, window=600)
+VOTES = Limit("qa-vote", limit=300, window=600)  # votes and unvotes
 
 
 def _fmt(moment: datetime) -> str:
@@ -177,6 +182,7 @@ def ask(*, actor: Account, session: QASession, body: str) -> Asked:
     """
     if not actor.is_authenticated:
         raise NotAllowed("Log in to ask a question.")
+    ASKS.hit(actor.pk)
     now = timezone.now()
     if now < session.opens_at:
         raise Invalid(f"This Q&A opens at {_fmt(session.opens_at)}; ask your question then.", field="body")
@@ -225,6 +231,7 @@ def vote(*, actor: Account, question: Question) -> bool:
     """Upvote a public question of an open session. Returns False if the vote was already there."""
     if not actor.is_authenticated:
         raise NotAllowed("Log in to vote.")
+    VOTES.hit(actor.pk)
     question = Question.objects.select_related("session").get(pk=question.pk)
     _check_votable(question)
     try:
@@ -240,6 +247,7 @@ def vote(*, actor: Account, question: Question) -> bool:
 def unvote(*, actor: Account, question: Question) -> bool:
     if not actor.is_authenticated:
         raise NotAllowed("Log in to vote.")
+    VOTES.hit(actor.pk)
     question = Question.objects.select_related("session").get(pk=question.pk)
     _check_votable(question)
     deleted, _ = QuestionVote.objects.filter(question=question, voter=actor).delete()

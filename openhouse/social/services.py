@@ -12,11 +12,14 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from openhouse.accounts.models import Account, Block, Follow, Mute
+from openhouse.audit import services as audit
 from openhouse.core.deferred import enqueue_after_commit
 from openhouse.core.errors import Invalid, NotAllowed, NotFound
 from openhouse.core.ids import new_id
+from openhouse.core.ratelimit import Limit
 from openhouse.core.text import clean_text
 from openhouse.posts import captions
+from openhouse.posts import services as posts
 from openhouse.posts.access import blocked_between, viewable_post
 from openhouse.posts.models import Post
 from openhouse.social.models import COMMENT_MAX, PINNED_MAX, Comment, CountDelta, Like, Notification
@@ -27,6 +30,13 @@ Kind = Notification.Kind
 FOLD_EVERY_S = 1
 #: A page that shows a post with at least this many pending deltas asks for a fold (see pending_counts).
 FOLD_PENDING_MAX = 100
+
+#: Per-account limits on the verbs below, whichever adapter they come through.
+LIKES = Limit("like", limit=600, window=3600)  # likes and unlikes
+COMMENTS = Limit("comment", limit=60, window=600)
+RELATIONSHIPS = Limit(
+    "relationship", limit=200, window=3600
+)  # follow, unfollow, block, unblock, mute, unmute
 
 
 def _notify(*, recipient_id: int, actor: Account, kind: str, post: Post | None = None, comment=None) -> None:
@@ -68,6 +78,7 @@ def _adjust_follow_counts(*, follower_id: int, followee_id: int, by: int) -> Non
 @transaction.atomic
 def follow(*, actor: Account, target: Account) -> Follow:
     """Follow `target`, or ask to when it is private. Following twice changes nothing."""
+    RELATIONSHIPS.hit(actor.pk)
     if actor.pk == target.pk:
         raise Invalid("You can't follow yourself.")
     if not target.is_active or blocked_between(actor.pk, target.pk):
@@ -100,6 +111,7 @@ def _remove_follow(link: Follow) -> None:
 @transaction.atomic
 def unfollow(*, actor: Account, target: Account) -> None:
     """Stop following (or withdraw a request). Their posts leave the home feed at once."""
+    RELATIONSHIPS.hit(actor.pk)
     link = Follow.objects.select_for_update().filter(follower=actor, followee=target).first()
     if link is not None:
         _remove_follow(link)
@@ -130,6 +142,7 @@ def answer_follow_request(*, actor: Account, requester: Account, approve: bool) 
 @transaction.atomic
 def block(*, actor: Account, target: Account) -> None:
     """Block `target`: follows both ways end, and neither sees, follows, likes or answers the other."""
+    RELATIONSHIPS.hit(actor.pk)
     if actor.pk == target.pk:
         raise Invalid("You can't block yourself.")
     Block.objects.get_or_create(blocker=actor, blocked=target)
@@ -141,11 +154,13 @@ def block(*, actor: Account, target: Account) -> None:
 
 @transaction.atomic
 def unblock(*, actor: Account, target: Account) -> None:
+    RELATIONSHIPS.hit(actor.pk)
     Block.objects.filter(blocker=actor, blocked=target).delete()
 
 
 @transaction.atomic
 def mute(*, actor: Account, target: Account) -> None:
+    RELATIONSHIPS.hit(actor.pk)
     if actor.pk == target.pk:
         raise Invalid("You can't mute yourself.")
     Mute.objects.get_or_create(muter=actor, muted=target)
@@ -153,6 +168,7 @@ def mute(*, actor: Account, target: Account) -> None:
 
 @transaction.atomic
 def unmute(*, actor: Account, target: Account) -> None:
+    RELATIONSHIPS.hit(actor.pk)
     Mute.objects.filter(muter=actor, muted=target).delete()
 
 
@@ -195,6 +211,7 @@ def like_post(*, actor: Account, post_id: int | str) -> bool:
 
     Four statements in one transaction: the visibility check, the like, its count delta, the notification.
     """
+    LIKES.hit(actor.pk)
     post = viewable_post(viewer=actor, post_id=post_id)
     if not _insert_like(post_id=post.pk, account_id=actor.pk):
         return False
@@ -205,6 +222,7 @@ def like_post(*, actor: Account, post_id: int | str) -> bool:
 
 @transaction.atomic
 def unlike_post(*, actor: Account, post_id: int | str) -> bool:
+    LIKES.hit(actor.pk)
     post = viewable_post(viewer=actor, post_id=post_id)
     deleted, _ = Like.objects.filter(post=post, account=actor).delete()
     if deleted:
@@ -266,6 +284,7 @@ def pending_counts(post_ids: list[int]) -> dict[int, tuple[int, int]]:
 @transaction.atomic
 def add_comment(*, actor: Account, post_id: int | str, body: str, parent_id: int | None = None) -> Comment:
     """Comment on a visible post, or reply to one of its top-level comments."""
+    COMMENTS.hit(actor.pk)
     post = viewable_post(viewer=actor, post_id=post_id)
     if not post.comments_enabled:
         raise NotAllowed("Comments are turned off for this post.")
@@ -294,21 +313,49 @@ def add_comment(*, actor: Account, post_id: int | str, body: str, parent_id: int
     return comment
 
 
+def _moderates(actor: Account, post: Post, refusal: str) -> bool:
+    """The post's owner, or a moderator of the organisation that published it (True: to be audited)."""
+    return posts.acts_as_owner(actor=actor, post=post, roles=posts.MODERATOR_ROLES, refusal=refusal)
+
+
+def _audit_moderation(actor: Account, post: Post, action: str, before: dict, after: dict | None) -> None:
+    audit.record(
+        organisation=post.author,
+        actor=actor,
+        action=action,
+        subject=f"post {post.pk}",
+        before=before,
+        after=after,
+    )
+
+
 @transaction.atomic
 def delete_comment(*, actor: Account, comment: Comment) -> None:
-    """The comment's author or the post's owner deletes it, with its replies."""
-    if actor.pk not in (comment.author_id, comment.post.author_id):
-        raise NotAllowed("You can only delete your own comments, or comments on your posts.")
+    """The comment's author or the post's owner (for an organisation: its moderators) deletes it, with
+    its replies."""
+    post = comment.post
+    for_organisation = actor.pk != comment.author_id and _moderates(
+        actor, post, "You can only delete your own comments, or comments on your posts."
+    )
     removed = 1 + comment.replies.count()
+    if for_organisation:
+        before = {
+            "comment": comment.pk,
+            "by": comment.author.handle,
+            "body": comment.body,
+            "removed": removed,
+        }
+        _audit_moderation(actor, post, "comment.deleted", before, None)
     comment.delete()
     _tally(comment.post_id, comments=-removed)
 
 
 @transaction.atomic
 def set_pinned(*, actor: Account, comment: Comment, pinned: bool) -> None:
-    """The post's owner pins up to three top-level comments."""
-    if actor.pk != comment.post.author_id:
-        raise NotAllowed("Only the post's owner pins comments.")
+    """The post's owner (for an organisation: its moderators) pins up to three top-level comments."""
+    if _moderates(actor, comment.post, "Only the post's owner pins comments."):
+        before = {"comment": comment.pk, "pinned": comment.pinned_at is not None}
+        _audit_moderation(actor, comment.post, "comment.pinned", before, {"pinned": pinned})
     if comment.parent_id is not None:
         raise Invalid("Replies can't be pinned; pin the comment they answer.")
     if pinned and comment.pinned_at is None:
@@ -323,8 +370,10 @@ def set_pinned(*, actor: Account, comment: Comment, pinned: bool) -> None:
 
 @transaction.atomic
 def set_comments_enabled(*, actor: Account, post: Post, enabled: bool) -> None:
-    if actor.pk != post.author_id:
-        raise NotAllowed("Only the post's owner can turn comments on or off.")
+    """The post's owner (for an organisation: its moderators) turns comments on or off."""
+    if _moderates(actor, post, "Only the post's owner can turn comments on or off."):
+        before = {"comments_enabled": post.comments_enabled}
+        _audit_moderation(actor, post, "post.comments_switched", before, {"comments_enabled": enabled})
     post.comments_enabled = enabled
     post.save(update_fields=["comments_enabled"])
 

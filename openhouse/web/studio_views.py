@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from openhouse.accounts.models import Account, Membership
-from openhouse.core import ratelimit
 from openhouse.core.errors import Invalid, NotAllowed
 from openhouse.publishing import access, queries
 from openhouse.publishing import services as publishing
@@ -62,7 +61,6 @@ def studio_new(request: HttpRequest, organisation: Account) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            ratelimit.hit("upload-account", str(request.user.pk), limit=60, window=3600)
             draft = publishing.start_draft(
                 actor=request.user, organisation=organisation, uploads=form.cleaned_data["photos"]
             )

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from openhouse.accounts.access import team_organisation
 from openhouse.accounts.models import Account, Membership
 from openhouse.core.errors import TwoFactorRequired
+from openhouse.posts.models import Post
 from openhouse.web.decorators import code_page_for, session_verified
 
 
@@ -39,3 +40,12 @@ def team_gate(request: HttpRequest, organisation: Account, roles: tuple[str, ...
     if not session_verified(request):
         return redirect(code_page_for(request))
     return None
+
+
+def owner_gate(request: HttpRequest, post: Post, roles: tuple[str, ...]) -> HttpResponse | None:
+    """Before a team member acts as the owner of their organisation's post (comments, takedown): the
+    session checks of team pages (team_gate). None for anyone else: the service decides, and refuses."""
+    own = post.author_id == getattr(request.user, "pk", None)
+    if own or not holds_role(request.user, post.author, roles):
+        return None
+    return team_gate(request, post.author, roles)

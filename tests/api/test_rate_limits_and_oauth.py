@@ -147,3 +147,22 @@ def test_app_registration_limits(client):
     assert r.status_code == 422
     r = client.post("/api/v1/apps", {"client_name": "x", "redirect_uris": OOB, "scopes": "read admin:write"})
     assert r.status_code == 422
+
+
+def test_the_web_and_the_api_count_likes_in_one_window(client, api, member_of_public, outsider, monkeypatch):
+    """The limit lives in the service: a like by web page and one by API use up the same allowance."""
+    from django.urls import reverse
+
+    from openhouse.core.ratelimit import Limit
+    from openhouse.social import services as social
+    from tests.api.test_authorization import photo_post
+
+    monkeypatch.setattr(social, "LIKES", Limit("like", limit=2, window=3600))
+    first, second, third = (photo_post(member_of_public) for _ in range(3))
+    client.force_login(outsider)
+    me = api(outsider)
+    assert client.post(reverse("like", args=[first.pk, "like"])).status_code == 302
+    assert me.post(f"/api/v1/statuses/{second.pk}/favourite").status_code == 200
+    assert client.post(reverse("like", args=[third.pk, "like"])).status_code == 429
+    assert me.post(f"/api/v1/statuses/{third.pk}/favourite").status_code == 429
+    assert not third.likes.exists() and first.likes.count() == second.likes.count() == 1

@@ -8,7 +8,6 @@ from openhouse.accounts.models import Account
 from openhouse.api import entities
 from openhouse.api.http import Caller, Params, endpoint, json_response
 from openhouse.api.pagination import keyset, link_header, page_params
-from openhouse.core import ratelimit
 from openhouse.core.errors import Invalid, NotFound
 from openhouse.media import services as media
 from openhouse.posts.access import can_see_posts_of, viewable_account, viewable_account_by_id, viewable_posts
@@ -46,7 +45,6 @@ def update_credentials(request: HttpRequest, caller: Caller) -> HttpResponse:
             )
             avatar = params.file("avatar")
             if avatar is not None:
-                ratelimit.hit("upload-account", str(me.pk), limit=60, window=3600)
                 media.replace_avatar(actor=me, account=me, upload=avatar)
     except Invalid:
         me.refresh_from_db()
@@ -117,7 +115,6 @@ def _relationship(request: HttpRequest, caller: Caller, target: Account) -> Http
 
 def _act(verb, request: HttpRequest, caller: Caller, account_id: str) -> HttpResponse:
     target = _account(caller, account_id)
-    ratelimit.hit("relationship", str(caller.user.pk), limit=200, window=3600)
     verb(actor=caller.user, target=target)
     return _relationship(request, caller, target)
 

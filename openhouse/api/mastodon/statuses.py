@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from openhouse.api import entities
 from openhouse.api.http import Caller, Params, by_method, endpoint, json_response, numeric_id
 from openhouse.api.pagination import keyset, link_header, page_params
-from openhouse.core import ratelimit
 from openhouse.core.errors import Invalid, NotFound
 from openhouse.media import services as media
 from openhouse.media.access import own_unattached
@@ -56,7 +55,6 @@ def _create(request: HttpRequest, caller: Caller, params: Params) -> Post | Comm
         if media_ids:
             raise Invalid("Replies are comments, and comments can't carry photos.", field="media_ids")
         target = _post_or_comment(caller, reply_to)
-        ratelimit.hit("comment", str(caller.user.pk), limit=60, window=600)
         if isinstance(target, Post):
             return social.add_comment(actor=caller.user, post_id=target.pk, body=text[:5000])
         return social.add_comment(
@@ -143,7 +141,6 @@ def context(request: HttpRequest, caller: Caller, status_id: str) -> HttpRespons
 @endpoint("POST", scope="write:favourites", login=True)
 def favourite(request: HttpRequest, caller: Caller, status_id: str) -> HttpResponse:
     post = _post(caller, status_id)
-    ratelimit.hit("like", str(caller.user.pk), limit=600, window=3600)
     social.like_post(actor=caller.user, post_id=post.pk)
     return json_response(entities.Renderer(request, caller).status(post))
 
@@ -151,7 +148,6 @@ def favourite(request: HttpRequest, caller: Caller, status_id: str) -> HttpRespo
 @endpoint("POST", scope="write:favourites", login=True)
 def unfavourite(request: HttpRequest, caller: Caller, status_id: str) -> HttpResponse:
     post = _post(caller, status_id)
-    ratelimit.hit("like", str(caller.user.pk), limit=600, window=3600)
     social.unlike_post(actor=caller.user, post_id=post.pk)
     return json_response(entities.Renderer(request, caller).status(post))
 
@@ -183,7 +179,6 @@ def upload(request: HttpRequest, caller: Caller) -> HttpResponse:
     file = params.file("file")
     if file is None:
         raise Invalid("Attach a photo as 'file'.", field="file")
-    ratelimit.hit("upload-account", str(caller.user.pk), limit=60, window=3600)
     item = media.store_photo(owner=caller.user, upload=file, alt_text=params.str("description"))
     return json_response(entities.Renderer(request, caller).media(item))
 
