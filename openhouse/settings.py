@@ -41,7 +41,7 @@ SITE_URL = env_str("OPENHOUSE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 TRUSTED_PROXY_COUNT = env_int("OPENHOUSE_TRUSTED_PROXIES", 0)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "openhouse.web.admin_apps.TwoFactorAdminConfig",  # django.contrib.admin behind two-factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

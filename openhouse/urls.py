@@ -1,10 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 urlpatterns = [
-    # The site admin logs in through the site's own log-in, so two-factor authentication applies there too.
-    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    # The site admin (openhouse.web.admin_site) is entered through the site's log-in and a two-factor code.
     path("admin/", admin.site.urls),
     path("", include("openhouse.api.urls")),
     path("", include("openhouse.web.urls")),

@@ -100,6 +100,16 @@ def log_in_verified(client, account: Account) -> None:
 
 
 @pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's admin client, with a session that also passed a two-factor code: the only way in."""
+    from django.test import Client
+
+    client = Client()
+    log_in_verified(client, admin_user)
+    return client
+
+
+@pytest.fixture
 def officer(db, organisation) -> Account:
     """A serving officer: real name and e-mail are secrets that must never reach the public.
     An author in the organisation's team, with two-factor authentication set up."""

@@ -7,7 +7,7 @@ from PIL import Image
 from openhouse.accounts import services
 from openhouse.accounts.models import Account
 from openhouse.core.errors import Invalid, NotAllowed
-from tests.conftest import jpeg_bytes, stored_files, text, upload
+from tests.conftest import jpeg_bytes, log_in_verified, stored_files, text, upload
 from tests.media.camera import CANARIES, camera_jpeg
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_admin_verifies_through_the_action(client, organisation):
     organisation.is_verified = False
     organisation.save()
     admin = Account.objects.create_superuser("site.admin", "a@example.org", "x" * 12)
-    client.force_login(admin)
+    log_in_verified(client, admin)
     response = client.post(
         reverse("admin:accounts_account_changelist"),
         {"action": "mark_verified", "_selected_action": [organisation.pk]},

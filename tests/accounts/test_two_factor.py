@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openhouse.audit.models import AuditEntry
 from openhouse.core import ratelimit
-from tests.conftest import PASSWORD, code_for, enrol, log_in_verified, text
+from tests.conftest import PASSWORD, code_for, enrol, log_in_verified, person, text
 
 pytestmark = pytest.mark.django_db
 
@@ -333,10 +333,36 @@ def test_empty_and_overlong_codes_are_refused_without_a_device_lookup(officer):
 def test_site_admin_log_in_goes_through_the_code_step(client, officer):
     officer.is_staff = True
     officer.save()
-    page = client.get("/admin/login/?next=/admin/")
-    assert page.status_code == 302 and page["Location"] == reverse("login") + "?next=/admin/"
-    client.post("/admin/login/?next=/admin/", {"username": officer.handle, "password": PASSWORD})
+    page = client.get("/admin/", follow=True)
+    assert page.redirect_chain[-1][0] == reverse("login") + "?next=%2Fadmin%2F"
+    client.post(reverse("login") + "?next=/admin/", {"username": officer.handle, "password": PASSWORD})
     assert _logged_in_handle(client) is None
+    assert client.get("/admin/").status_code == 302  # still outside until the code
+
+
+def test_site_staff_without_two_factor_never_reach_the_admin(client):
+    staff = person("site.staff", "Site Staff Realname", is_staff=True, is_superuser=True)
+    client.force_login(staff)  # the right password, no authenticator
+    page = client.get("/admin/", follow=True)
+    assert page.status_code == 403 and "before you use the site admin" in text(page)
+    assert "Site administration" not in text(page)
+    assert client.get(reverse("admin:accounts_membership_changelist")).status_code == 302
+
+
+def test_site_staff_with_an_authenticator_pass_a_code_in_this_session_first(client):
+    staff = person("site.staff", "Site Staff Realname", is_staff=True, is_superuser=True)
+    enrol(staff)
+    client.force_login(staff)
+    page = client.get("/admin/", follow=True)
+    assert page.redirect_chain[-1][0] == reverse("login-code") + "?next=%2Fadmin%2F"
+    log_in_verified(client, staff)
+    assert "Site administration" in text(client.get("/admin/"))
+
+
+def test_people_who_are_not_staff_get_a_404_from_the_admin_door(client, member_of_public):
+    log_in_verified(client, member_of_public)
+    assert client.get("/admin/login/?next=/admin/").status_code == 404
+    assert client.get("/admin/login/?next=https://evil.example/").status_code == 404
 
 
 def test_security_page_lists_the_teams_one_is_on(client, organisation, officer, member_of_public):

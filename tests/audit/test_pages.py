@@ -135,7 +135,7 @@ def test_site_admin_reads_audit_entries_but_cannot_change_them(client, organisat
     _entries(organisation, team_admin, 1)
     entry = AuditEntry.objects.get()
     staff = person("site.staff", "Site Staff", is_staff=True, is_superuser=True)
-    client.force_login(staff)
+    log_in_verified(client, staff)
     assert client.get(reverse("admin:audit_auditentry_changelist")).status_code == 200
     assert client.get(reverse("admin:audit_auditentry_change", args=[entry.pk])).status_code == 200
     assert client.get(reverse("admin:audit_auditentry_add")).status_code == 403
@@ -153,7 +153,7 @@ def test_site_admin_reads_audit_entries_but_cannot_change_them(client, organisat
 
 def test_site_admin_membership_changes_are_audited(client, organisation, member_of_public):
     staff = person("site.staff", "Site Staff", is_staff=True, is_superuser=True)
-    client.force_login(staff)
+    log_in_verified(client, staff)
     response = client.post(
         reverse("admin:accounts_membership_add"),
         {"organisation": organisation.pk, "member": member_of_public.pk, "role": "admin"},
@@ -170,7 +170,7 @@ def test_site_admin_membership_changes_are_audited(client, organisation, member_
 
 def test_site_admin_team_inline_changes_are_audited(client, organisation, member_of_public):
     staff = person("site.staff", "Site Staff", is_staff=True, is_superuser=True)
-    client.force_login(staff)
+    log_in_verified(client, staff)
     url = reverse("admin:accounts_account_change", args=[organisation.pk])
     form = client.get(url).context["adminform"].form
     data = {

@@ -46,3 +46,18 @@ def test_demo_team_admin_logs_in_with_the_printed_password_and_key(client, media
 
     call_command("demo", stdout=StringIO())  # again: nothing duplicated
     assert RoleLabel.objects.filter(organisation=org).count() == 6
+
+
+def test_demo_site_admin_opens_the_admin_with_the_printed_password_and_key(client, media_root):
+    out = StringIO()
+    call_command("demo", stdout=out)
+    printed = out.getvalue()
+    password = re.search(r"password (\S+)", printed).group(1)
+    key = re.search(r"authenticator key ([A-Z2-7 ]+)\n", printed).group(1).replace(" ", "")
+    response = client.post(
+        reverse("login") + "?next=/admin/", {"username": "siteadmin", "password": password}
+    )
+    assert response["Location"].startswith(reverse("login-code"))
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=30)):
+        client.post(reverse("login-code") + "?next=/admin/", {"code": f"{totp(b32decode(key)):06d}"})
+        assert "Site administration" in client.get("/admin/").content.decode()

@@ -130,6 +130,13 @@ def archive_box(seed: int) -> Image.Image:
     return img
 
 
+def _enrol(account: Account) -> None:
+    """Set up an authenticator app for a demo account, as its owner would on the security page."""
+    device = twofactor.begin_enrolment(actor=account, account=account)
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    twofactor.confirm_enrolment(actor=account, account=account, code=code)
+
+
 def _totp_key(handle: str) -> str:
     device = TOTPDevice.objects.filter(user__handle=handle, confirmed=True).first()
     if device is None:
@@ -211,6 +218,8 @@ class Command(BaseCommand):
                 self._content(admin)
             admin.set_password(password)
             admin.save(update_fields=["password"])
+            if not TOTPDevice.objects.filter(user=admin, confirmed=True).exists():
+                _enrol(admin)  # the site admin opens only with a two-factor code
             if not Account.objects.filter(handle=TEAM_ADMIN).exists():
                 self._team(Account.objects.get(handle=ORG), admin)
             for handle, _, _ in [*PEOPLE, (TEAM_ADMIN, "", ""), (WRITER, "", ""), (REVIEWER, "", "")]:
@@ -220,6 +229,7 @@ class Command(BaseCommand):
         self.stdout.write(
             ("Demo content loaded." if created else "Demo content was already there.")
             + f"\n  Site admin:   http://127.0.0.1:8000/admin/  handle {ADMIN}  password {password}"
+            + f"\n                then a code: authenticator key {_totp_key(ADMIN)}"
             + f"\n  Demo people:  {', '.join(p[0] for p in PEOPLE)}  (same password)"
             + f"\n  Organisation: http://127.0.0.1:8000/{ORG}/"
             + f"\n  Team admin:   http://127.0.0.1:8000/{ORG}/team/  handle {TEAM_ADMIN}  (same password)"
@@ -238,9 +248,7 @@ class Command(BaseCommand):
             password=secrets.token_urlsafe(16),
             display_name="MI5 social team",
         )
-        device = twofactor.begin_enrolment(actor=lead, account=lead)
-        code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-        twofactor.confirm_enrolment(actor=lead, account=lead, code=code)
+        _enrol(lead)
         accounts.appoint_first_admin(actor=site_admin, organisation=org, member=lead)
         for name in ROLE_LABELS:
             accounts.add_role_label(actor=lead, organisation=org, name=name)
@@ -258,9 +266,7 @@ class Command(BaseCommand):
                 password=secrets.token_urlsafe(16),
                 display_name=name,
             )
-            device = twofactor.begin_enrolment(actor=member, account=member)
-            code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-            twofactor.confirm_enrolment(actor=member, account=member, code=code)
+            _enrol(member)
             for org in organisations:
                 Membership.objects.create(organisation=org, member=member, role=role)
             self.studio[role] = member
