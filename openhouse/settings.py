@@ -397,14 +397,19 @@ def logging_config(level: str) -> dict:
 
     Django's default configuration gives the "django" logger level INFO and its own handlers, so its
     children (django.tasks, django.request) would ignore the root's level: it is set here as well, and
-    records go up to the root's handler.
+    records go up to the root's handler. The task backend's two lines per task (running, done) show only
+    at DEBUG; a failing task is still logged at ERROR.
     """
+    tasks_level = "WARNING" if level == "INFO" else level
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "handlers": {"console": {"class": "logging.StreamHandler", "level": level}},
         "root": {"handlers": ["console"], "level": level},
-        "loggers": {"django": {"handlers": [], "level": level, "propagate": True}},
+        "loggers": {
+            "django": {"handlers": [], "level": level, "propagate": True},
+            "django.tasks": {"handlers": [], "level": tasks_level, "propagate": True},
+        },
     }
 
 
