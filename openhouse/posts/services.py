@@ -158,6 +158,20 @@ def acts_as_owner(*, actor: Account, post: Post, roles: tuple[str, ...], refusal
     raise NotAllowed(refusal)
 
 
+def record_owner_act(
+    *, actor: Account, post: Post, action: str, before: dict, after: dict | None = None
+) -> None:
+    """Append a team member's act on an organisation's post (see acts_as_owner) to its audit log."""
+    audit.record(
+        organisation=post.author,
+        actor=actor,
+        action=action,
+        subject=f"post:{post.pk}",
+        before=before,
+        after=after,
+    )
+
+
 @transaction.atomic
 def delete_post(*, actor: Account, post: Post) -> None:
     """The author, an admin of the organisation that published it, or site staff delete a post; its
@@ -168,13 +182,8 @@ def delete_post(*, actor: Account, post: Post) -> None:
             actor=actor, post=post, roles=TAKEDOWN_ROLES, refusal="You can only delete your own posts."
         )
     if for_organisation:
-        audit.record(
-            organisation=post.author,
-            actor=actor,
-            action="post.deleted",
-            subject=f"post {post.pk}",
-            before={"caption": post.caption, "role_label": post.role_label},
-        )
+        before = {"caption": post.caption, "role_label": post.role_label}
+        record_owner_act(actor=actor, post=post, action="post.deleted", before=before)
     items = list(post.media.all())
     post.delete()
     delete_items_files(items)

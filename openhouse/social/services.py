@@ -12,7 +12,6 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from openhouse.accounts.models import Account, Block, Follow, Mute
-from openhouse.audit import services as audit
 from openhouse.core.deferred import enqueue_after_commit
 from openhouse.core.errors import Invalid, NotAllowed, NotFound
 from openhouse.core.ids import new_id
@@ -318,17 +317,6 @@ def _moderates(actor: Account, post: Post, refusal: str) -> bool:
     return posts.acts_as_owner(actor=actor, post=post, roles=posts.MODERATOR_ROLES, refusal=refusal)
 
 
-def _audit_moderation(actor: Account, post: Post, action: str, before: dict, after: dict | None) -> None:
-    audit.record(
-        organisation=post.author,
-        actor=actor,
-        action=action,
-        subject=f"post {post.pk}",
-        before=before,
-        after=after,
-    )
-
-
 @transaction.atomic
 def delete_comment(*, actor: Account, comment: Comment) -> None:
     """The comment's author or the post's owner (for an organisation: its moderators) deletes it, with
@@ -345,7 +333,7 @@ def delete_comment(*, actor: Account, comment: Comment) -> None:
             "body": comment.body,
             "removed": removed,
         }
-        _audit_moderation(actor, post, "comment.deleted", before, None)
+        posts.record_owner_act(actor=actor, post=post, action="comment.deleted", before=before)
     comment.delete()
     _tally(comment.post_id, comments=-removed)
 
@@ -355,7 +343,9 @@ def set_pinned(*, actor: Account, comment: Comment, pinned: bool) -> None:
     """The post's owner (for an organisation: its moderators) pins up to three top-level comments."""
     if _moderates(actor, comment.post, "Only the post's owner pins comments."):
         before = {"comment": comment.pk, "pinned": comment.pinned_at is not None}
-        _audit_moderation(actor, comment.post, "comment.pinned", before, {"pinned": pinned})
+        posts.record_owner_act(
+            actor=actor, post=comment.post, action="comment.pinned", before=before, after={"pinned": pinned}
+        )
     if comment.parent_id is not None:
         raise Invalid("Replies can't be pinned; pin the comment they answer.")
     if pinned and comment.pinned_at is None:
@@ -373,7 +363,13 @@ def set_comments_enabled(*, actor: Account, post: Post, enabled: bool) -> None:
     """The post's owner (for an organisation: its moderators) turns comments on or off."""
     if _moderates(actor, post, "Only the post's owner can turn comments on or off."):
         before = {"comments_enabled": post.comments_enabled}
-        _audit_moderation(actor, post, "post.comments_switched", before, {"comments_enabled": enabled})
+        posts.record_owner_act(
+            actor=actor,
+            post=post,
+            action="post.comments_switched",
+            before=before,
+            after={"comments_enabled": enabled},
+        )
     post.comments_enabled = enabled
     post.save(update_fields=["comments_enabled"])
 
