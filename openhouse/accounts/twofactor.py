@@ -33,6 +33,13 @@ AUTHENTICATOR_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
 
 
+def passed_code(user: object) -> bool:
+    """True when the session this user came with passed a two-factor code (django-otp's OTPMiddleware
+    gives the request's user `is_verified`)."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())
+
+
 def _normalise(code: str) -> str:
     """Codes are typed with spaces or hyphens ("123 456", "abcde-fghjk"); neither matters."""
     if len(code) > CODE_INPUT_MAX:

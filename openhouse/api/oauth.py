@@ -4,13 +4,16 @@ the authorization server's metadata. Tokens, revocation and PKCE checks are the 
 from urllib.parse import parse_qs, urlsplit
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 from oauth2_provider.http import OAuth2ResponseRedirect
 from oauth2_provider.models import get_application_model
 from oauth2_provider.views import AuthorizationView, RevokeTokenView
 
+from openhouse.accounts.services import has_two_factor
+from openhouse.accounts.twofactor import passed_code
 from openhouse.api import scopes
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
@@ -32,6 +35,14 @@ class AuthorizeView(AuthorizationView):
     redirected to the URI they registered (its scheme may be an app's own, such as `tusky://`)."""
 
     template_name = "api/authorize.html"
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        """An account with an authenticator grants access only from a session that passed a code, so every
+        token it holds was issued after two factors (a session from before its enrolment is asked now)."""
+        user = request.user
+        if user.is_authenticated and has_two_factor(user) and not passed_code(user):
+            return redirect(f"{reverse('login-code')}?{urlencode({'next': request.get_full_path()})}")
+        return super().dispatch(request, *args, **kwargs)
 
     def redirect(self, redirect_to: str, application) -> HttpResponse:
         if redirect_to.startswith(OOB):

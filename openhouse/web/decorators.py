@@ -11,13 +11,13 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
 from openhouse.accounts.access import ANY_ROLE, team_organisation
+from openhouse.accounts.twofactor import passed_code
 from openhouse.core.errors import TwoFactorRequired
 
 
 def session_verified(request: HttpRequest) -> bool:
-    """True when this session passed a two-factor code (django-otp's OTPMiddleware sets is_verified)."""
-    is_verified = getattr(request.user, "is_verified", None)
-    return bool(is_verified and is_verified())
+    """True when this session passed a two-factor code."""
+    return passed_code(request.user)
 
 
 def code_page_for(request: HttpRequest) -> str:

@@ -21,8 +21,15 @@ def register_app(client: Client, scopes: str = "read write follow push", redirec
 
 
 def authorize(client: Client, account, app: dict, scopes: str, **extra) -> str:
-    """Sign in on the web, consent on the authorization page, and return the code it shows."""
-    client.force_login(account)
+    """Sign in on the web (with a code when the account has an authenticator), consent on the
+    authorization page, and return the code it shows."""
+    from openhouse.accounts.services import has_two_factor
+    from tests.conftest import log_in_verified
+
+    if has_two_factor(account):
+        log_in_verified(client, account)
+    else:
+        client.force_login(account)
     query = {
         "response_type": "code",
         "client_id": app["client_id"],

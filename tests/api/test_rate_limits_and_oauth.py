@@ -166,3 +166,21 @@ def test_the_web_and_the_api_count_likes_in_one_window(client, api, member_of_pu
     assert client.post(reverse("like", args=[third.pk, "like"])).status_code == 429
     assert me.post(f"/api/v1/statuses/{third.pk}/favourite").status_code == 429
     assert not third.likes.exists() and first.likes.count() == second.likes.count() == 1
+
+
+def test_an_account_with_an_authenticator_grants_access_only_after_a_code(officer):
+    """Every token of such an account is issued by a session that passed two factors."""
+    from django.urls import reverse
+
+    from tests.conftest import log_in_verified
+
+    client = Client()
+    app = register_app(client, scopes="read")
+    client.force_login(officer)  # logged in before setting up the authenticator, say: no code yet
+    query = {"response_type": "code", "client_id": app["client_id"], "redirect_uri": OOB, "scope": "read"}
+    page = client.get("/oauth/authorize", query)
+    assert page.status_code == 302 and page["Location"].startswith(reverse("login-code"))
+    sneaked = client.post("/oauth/authorize", query | {"allow": "Authorize"})
+    assert sneaked.status_code == 302 and sneaked["Location"].startswith(reverse("login-code"))
+    log_in_verified(client, officer)
+    assert client.get("/oauth/authorize", query).status_code == 200
