@@ -6,13 +6,20 @@ from django.utils import timezone
 
 
 class ChainHead(models.Model):
-    """The newest entry of one organisation's chain. Its row lock serialises appends to that chain."""
+    """The newest entry of one organisation's chain. Its row lock serialises appends to that chain.
+
+    It also keeps how far the chain was last found intact (`checked_seq`, `checked_hash`), so the audit page
+    checks only what came since, and when the whole chain was last recomputed (`verify_audit`).
+    """
 
     organisation = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, primary_key=True, related_name="+"
     )
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="")
+    checked_seq = models.PositiveBigIntegerField(default=0)
+    checked_hash = models.CharField(max_length=64, default="")
+    fully_checked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"chain of {self.organisation_id} at #{self.seq}"

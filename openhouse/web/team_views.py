@@ -222,7 +222,7 @@ def _json(value: object) -> str:
 @require_GET
 def audit_log(request: HttpRequest, organisation: Account) -> HttpResponse:
     entries = audit_queries.entries_page(organisation=organisation, before=_before(request))
-    problems = audit.verify(organisation_id=organisation.pk)
+    problems = audit.verify(organisation_id=organisation.pk, since_last_check=True)
     for entry in entries:
         entry.before_text = _json(entry.before)  # type: ignore[attr-defined]
         entry.after_text = _json(entry.after)  # type: ignore[attr-defined]
@@ -233,6 +233,7 @@ def audit_log(request: HttpRequest, organisation: Account) -> HttpResponse:
             "organisation": organisation,
             "entries": entries,
             "problems": problems,
+            "fully_checked_at": audit_queries.fully_checked_at(organisation=organisation),
             "more": entries[-1].seq if len(entries) == audit_queries.PAGE and entries[-1].seq > 1 else None,
         },
     )

@@ -47,6 +47,39 @@ def test_verification_fails_when_an_entry_is_deleted(chain):
     assert [p.reason for p in audit.verify()] == ["the newest entries were removed"]
 
 
+def _forge(entry: AuditEntry) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditentry SET subject = %s WHERE id = %s", ["forged", entry.pk])
+
+
+def _page_check(organisation) -> list[tuple[int, str]]:
+    return [(p.seq, p.reason) for p in audit.verify(organisation_id=organisation.pk, since_last_check=True)]
+
+
+def test_the_page_check_recomputes_what_is_new_and_the_full_check_everything(chain, organisation, officer):
+    assert audit.verify() == []  # intact up to entry 3, remembered
+    for n in (3, 4):
+        audit.record(organisation=organisation, actor=officer, action="draft.created", subject=f"draft:{n}")
+    new = AuditEntry.objects.get(organisation=organisation, seq=5)
+    _forge(new)
+    assert _page_check(organisation) == [(5, "was altered after it was written")]
+
+
+def test_old_tampering_is_found_by_the_full_check_and_then_shown_on_the_page(chain, organisation):
+    assert _page_check(organisation) == []  # the first check of a chain recomputes all of it
+    _forge(chain[0])
+    assert _page_check(organisation) == []  # entry 1 was intact when last checked: not recomputed here
+    with pytest.raises(CommandError, match="broken"):
+        call_command("verify_audit")  # cron's full check finds it, and the page stops trusting the past
+    assert _page_check(organisation) == [(1, "was altered after it was written")]
+
+
+def test_the_entry_the_page_check_starts_from_is_itself_checked(chain, organisation):
+    assert _page_check(organisation) == []
+    _forge(chain[2])
+    assert _page_check(organisation) == [(3, "was altered or removed after it was checked")]
+
+
 def test_csv_export_lists_every_entry_with_its_actor(chain, officer):
     rows = list(audit.csv_rows(organisation=chain[0].organisation))
     assert rows[0][:4] == ["seq", "time", "actor", "action"]

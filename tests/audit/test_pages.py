@@ -108,6 +108,7 @@ def test_audit_page_query_count_does_not_grow_with_entries(client, organisation,
             client.get(audit_url(organisation))
         return len(queries)
 
+    count()  # the first visit recomputes the whole chain and remembers how far it is intact
     few = count()
     _entries(organisation, team_admin, 200)
     assert count() == few <= 12
