@@ -791,6 +791,37 @@ def readers_alone(port: int, readers: list[Identity], seconds: float) -> Recorde
     return rec
 
 
+def paced_reader_loop(load: Load, ident: Identity, rec: Recorder, every_s: float, seed: int) -> None:
+    """One person scrolling: a page, then a pause of 0.5-1.5x `every_s` from the start of that read."""
+    rng = random.Random(seed)
+    client = Http(load.port)
+    try:
+        if load.stop.wait(rng.uniform(0, every_s)):  # people do not all arrive at the same instant
+            return
+        while time.monotonic() < load.deadline:
+            began = time.monotonic()
+            timed(rec, lambda: read_feed(client, ident))
+            rest = rng.uniform(0.5, 1.5) * every_s - (time.monotonic() - began)
+            if rest > 0 and load.stop.wait(rest):
+                break
+    finally:
+        client.close()
+
+
+def readers_paced(port: int, readers: list[Identity], seconds: float, every_s: float) -> Recorder:
+    """The same readers at a person's pace (an open load of len(readers) / every_s pages a second), for
+    context beside the closed-loop figure the target is defined on."""
+    rec = Recorder(f"home feed, {len(readers)} readers, a page per ~{every_s:g} s each")
+    load = Load(port, time.monotonic() + seconds)
+    started = time.perf_counter()
+    threads = start_threads(
+        [lambda i=i, n=n: paced_reader_loop(load, i, rec, every_s, n) for n, i in enumerate(readers)], "paced"
+    )
+    join_all(threads, load.deadline + 60)
+    rec.elapsed = time.perf_counter() - started
+    return rec
+
+
 def first_sight(
     port: int, readers: list[Identity], post_id: int, committed: float, limit_s: float = 10
 ) -> Recorder:
@@ -1341,6 +1372,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--read-seconds", type=float, default=10.0, help="readers-alone baseline length")
     parser.add_argument(
+        "--paced-every",
+        type=float,
+        default=2.0,
+        help="also read at a person's pace: each reader a page every ~N s (0: skip); context, not the target",
+    )
+    parser.add_argument("--paced-seconds", type=float, default=20.0, help="length of the paced reading")
+    parser.add_argument(
         "--max-seconds",
         type=float,
         default=float(os.environ.get("BENCH_LAUNCH_SECONDS", "300")),
@@ -1407,6 +1445,12 @@ def run_launch_scenario(
         cpu_s = group_cpu_s(server_pgid) - cpu_before
     report.notes.append(cpu_note("64 readers alone (GET /)", cpu_s, alone.count + alone.errors))
     report.figures["cpu ms per feed"] = cpu_s / max(alone.count, 1) * 1000
+    paced = []
+    if args.paced_every > 0:
+        with report.step(
+            f"scenario 1: {scale.readers} readers at a person's pace for {args.paced_seconds:.0f} s"
+        ):
+            paced = [readers_paced(port, people.readers, args.paced_seconds, args.paced_every)]
     post_id, committed = publish(Account.objects.get(pk=world.org_id), "We're live! #launchday", photo)
     sight = first_sight(port, people.readers, post_id, committed)
     before = pg_activity()
@@ -1433,7 +1477,7 @@ def run_launch_scenario(
     note = activity_note(before, pg_activity(), writes, reads)
     if note:
         report.notes.append(note)
-    report.ops += [alone, sight, *recs.values()]
+    report.ops += [alone, *paced, sight, *recs.values()]
     report.figures["feed p99 alone"] = alone.quantile_ms(0.99)
     report.figures["feed p99 launch"] = recs["feed"].quantile_ms(0.99)
     report.figures["like/s"] = recs["like"].rate
