@@ -8,7 +8,7 @@ import threading
 
 # Periodic sweeps of work kept as rows (see STYLE.md): each re-runs whatever is overdue, and is safe to run
 # in several processes at once.
-SWEEPERS = ["openhouse.publishing.services.publish_due_drafts"]
+SWEEPERS = ["openhouse.publishing.services.publish_due_drafts", "openhouse.media.services.inspect_pending"]
 
 
 def _django(argv: list[str]) -> None:

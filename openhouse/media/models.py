@@ -80,8 +80,10 @@ class Original(models.Model):
     # Upright size of the uploaded photo: blur regions and report face boxes use these pixels.
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
-    # report.inspect_original's result, computed once from the uploaded bytes.
+    # report.inspect_original's result, computed once from the uploaded bytes by a task after the upload
+    # commits (services.inspect_original); `inspected_at` stays empty until then.
     report = models.JSONField(default=dict)
+    inspected_at = models.DateTimeField(null=True, blank=True)
     # [{"x", "y", "w", "h"}, ...]: what the current renditions have blurred.
     blur_regions = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)

@@ -22,10 +22,9 @@ from openhouse.core.deferred import enqueue_after_commit
 from openhouse.core.errors import Invalid, NotAllowed, NotFound
 from openhouse.core.ratelimit import Limit
 from openhouse.core.text import clean_text
-from openhouse.media import images
+from openhouse.media import images, report
 from openhouse.media.access import may_edit_photo
 from openhouse.media.models import ALT_TEXT_MAX, BLUR_REGIONS_MAX, MediaItem, Original, storage_prefix
-from openhouse.media.report import inspect_original
 
 #: Per-account limit on upload requests (posts, drafts, avatars), whichever adapter they come through.
 UPLOADS = Limit("upload-account", limit=60, window=3600)
@@ -112,7 +111,6 @@ def _prepare(*, owner: Account, upload: Upload, alt_text: str, keep_original: bo
             name=f"{token[:2]}/{token}",
             width=upright[0],
             height=upright[1],
-            report=inspect_original(upload.read()),
         )
     return prepared
 
@@ -140,7 +138,9 @@ def _store(
                 kept.append(_keep_original(p.original.name, p.upload))
         with transaction.atomic():
             MediaItem.objects.bulk_create([p.item for p in prepared])
-            Original.objects.bulk_create([p.original for p in prepared if p.original is not None])
+            originals = Original.objects.bulk_create([p.original for p in prepared if p.original is not None])
+            for original in originals:  # the report's face search is the slow part: not in the request
+                enqueue_after_commit("openhouse.media.tasks.inspect_original", original_id=original.pk)
     except Exception:
         delete_files(written)
         delete_originals(kept)
@@ -328,6 +328,45 @@ def delete_originals(names: list[str]) -> None:
             log.warning("could not delete original %s", name)
 
 
+def inspect_original(*, original_id: int) -> bool:
+    """Compute the pre-publication report of a kept original, once. False when there was nothing to do:
+    already inspected, or discarded meanwhile (published or deleted)."""
+    original = Original.objects.filter(pk=original_id, inspected_at__isnull=True).first()
+    if original is None:
+        return False
+    try:
+        with originals_storage().open(original.name, "rb") as handle:
+            found = report.inspect_original(handle.read())
+    except FileNotFoundError:
+        return False  # discarded between the query and the read
+    updated = Original.objects.filter(pk=original_id, inspected_at__isnull=True).update(
+        report=found, inspected_at=timezone.now()
+    )
+    return bool(updated)
+
+
+def inspect_now(*, items: Any) -> int:
+    """Compute here and now the reports these photos (MediaItems or their ids) still wait for: for a
+    step that must not go on without them (approval). Returns how many it computed."""
+    waiting = Original.objects.filter(item__in=items, inspected_at__isnull=True).values_list("pk", flat=True)
+    return sum(inspect_original(original_id=pk) for pk in list(waiting))
+
+
+def inspect_pending(*, older_than_s: int = 60) -> int:
+    """The sweeper: enqueue the report of every original still waiting after `older_than_s` (its task was
+    lost: a crash, a restarted queue). Returns how many it enqueued."""
+    waiting = list(
+        Original.objects.filter(
+            inspected_at__isnull=True,
+            item__isnull=False,
+            created_at__lt=timezone.now() - timedelta(seconds=older_than_s),
+        ).values_list("pk", flat=True)[:500]
+    )
+    for original_id in waiting:
+        enqueue_after_commit("openhouse.media.tasks.inspect_original", original_id=original_id)
+    return len(waiting)
+
+
 def report_for(item: MediaItem) -> dict[str, Any]:
     """The pre-publication report of a draft photo (report.inspect_original's keys), plus `blur_regions`.
 
@@ -337,7 +376,11 @@ def report_for(item: MediaItem) -> dict[str, Any]:
     original = Original.objects.filter(item=item).first()
     if original is None:
         raise NotFound("This photo's pre-publication report isn't kept any more.")
-    return {**original.report, "blur_regions": list(original.blur_regions)}
+    return {
+        **original.report,
+        "blur_regions": list(original.blur_regions),
+        "ready": original.inspected_at is not None,
+    }
 
 
 def _check_regions(regions: object, original: Original) -> list[images.Box]:

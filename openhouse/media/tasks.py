@@ -23,3 +23,8 @@ def delete_originals(names: list[str]) -> None:
 @task
 def discard_orphan_originals() -> int:
     return services.discard_orphan_originals()
+
+
+@task
+def inspect_original(original_id: int) -> bool:
+    return services.inspect_original(original_id=original_id)

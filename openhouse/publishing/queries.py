@@ -46,6 +46,7 @@ class PhotoReport:
     alt_pieces: list[watchlist.Piece]
     alt_hits: list[watchlist.Hit]
     findings: "Findings | None" = None  # the original's pre-publication report, while it is kept
+    preparing: bool = False  # the original is kept, its report not computed yet
 
 
 @dataclass
@@ -59,6 +60,11 @@ class Report:
     required: int
     reviews: list[Review] = field(default_factory=list)
     writer_ids: list[int] = field(default_factory=list)
+
+    @property
+    def preparing(self) -> bool:
+        """Some photo's report is not there yet: the page says so instead of offering approval."""
+        return any(p.preparing for p in self.photos)
 
 
 def report(*, draft: Draft, items: list[MediaItem] | None = None) -> Report:
@@ -88,6 +94,7 @@ def report(*, draft: Draft, items: list[MediaItem] | None = None) -> Report:
                 alt_pieces=watchlist.highlight(item.alt_text, alt_hits),
                 alt_hits=alt_hits,
                 findings=_findings(item, reports.get(item.pk)),
+                preparing=item.pk in reports and not reports[item.pk]["ready"],
             )
         )
     return Report(
@@ -137,13 +144,13 @@ _CAMERA = {
 def _reports(items: list[MediaItem]) -> dict[int, dict]:
     """media.services.report_for of each photo that still keeps its original, in one query."""
     return {
-        o.item_id: {**o.report, "blur_regions": list(o.blur_regions)}
+        o.item_id: {**o.report, "blur_regions": list(o.blur_regions), "ready": o.inspected_at is not None}
         for o in Original.objects.filter(item__in=items)
     }
 
 
 def _findings(item: MediaItem, found: dict | None) -> Findings | None:
-    if found is None:
+    if found is None or not found["ready"]:
         return None
     facts: list[tuple[str, str]] = []
     if found.get("gps"):

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import FileSystemStorage
+from django.test import TestCase
 from PIL import Image
 
 from openhouse.core.errors import Invalid, NotFound
@@ -32,7 +33,8 @@ def renditions(root, item) -> dict[str, np.ndarray]:
 
 def test_draft_photos_keep_the_upload_privately_with_its_report(officer, media_root, originals_root):
     original = camera_jpeg((800, 600))
-    [item] = services.store_draft_photos(owner=officer, uploads=[upload(original)], alt_texts=["Lobby"])
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the report's task runs once the upload commits
+        [item] = services.store_draft_photos(owner=officer, uploads=[upload(original)], alt_texts=["Lobby"])
 
     assert item.alt_text == "Lobby" and len(stored_files(media_root)) == 6
     [kept] = stored_files(originals_root)
@@ -102,7 +104,8 @@ def test_originals_are_never_reachable_through_a_media_url(client, officer, medi
 def test_the_astronauts_face_is_blurred_in_every_rendition_and_the_rest_is_not(
     officer, media_root, originals_root, django_capture_on_commit_callbacks
 ):
-    [item] = services.store_draft_photos(owner=officer, uploads=[upload(astronaut_jpeg())])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        [item] = services.store_draft_photos(owner=officer, uploads=[upload(astronaut_jpeg())])
     [face] = services.report_for(item)["faces"]
     assert face["kind"] == "frontal"
     before = renditions(media_root, item)

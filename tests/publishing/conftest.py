@@ -1,6 +1,7 @@
 """Publishing fixtures: the organisation's labels, a second reviewer and an admin, and drafts at each stage."""
 
 import pytest
+from django.test import TestCase
 
 from openhouse.accounts.models import Membership, RoleLabel
 from openhouse.publishing import services as publishing
@@ -25,7 +26,8 @@ def photos(count: int = 2) -> list:
 
 
 def write_draft(author, organisation, *, caption="From the archive #archives", label=None, count=2):
-    draft = publishing.start_draft(actor=author, organisation=organisation, uploads=photos(count))
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the reports' tasks run once the upload commits
+        draft = publishing.start_draft(actor=author, organisation=organisation, uploads=photos(count))
     items = publishing.draft_photos(draft)
     return publishing.edit_draft(
         actor=author,

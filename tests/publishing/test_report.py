@@ -4,6 +4,7 @@ anything is published, and originals discarded once the post is out or the draft
 import io
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 from PIL import Image
 
@@ -31,7 +32,8 @@ def astronaut_jpeg() -> bytes:
 
 def draft_of(officer, organisation, *datas: bytes) -> Draft:
     uploads = [upload(d, f"{n}.jpg") for n, d in enumerate(datas)]
-    draft = publishing.start_draft(actor=officer, organisation=organisation, uploads=uploads)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the reports' tasks run once the upload commits
+        draft = publishing.start_draft(actor=officer, organisation=organisation, uploads=uploads)
     return publishing.submit_draft(actor=officer, draft=draft)
 
 
