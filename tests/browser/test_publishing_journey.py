@@ -129,3 +129,33 @@ def test_author_drafts_reviewer_blurs_and_schedules_the_post_appears_on_time(
     first = public.locator(".slide img").first
     first.scroll_into_view_if_needed()
     public.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=first.element_handle())
+
+
+@pytest.mark.browser
+def test_the_report_appears_when_its_task_is_done_and_the_authors_typing_stays(
+    browser_allowed, live_server, new_context, settings, organisation, officer, reviewer
+):
+    """With a worker that hasn't got to the report yet, the studio says so; the page picks the report up by
+    itself once the task ran, without a reload that would lose what the author was typing."""
+    from django.tasks import default_task_backend
+
+    from openhouse.media import services as media
+    from openhouse.media.models import Original
+    from tests.conftest import upload
+    from tests.media.camera import camera_jpeg
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    draft = publishing.start_draft(
+        actor=officer, organisation=organisation, uploads=[upload(camera_jpeg((640, 480)))]
+    )
+    path = f"/{organisation.handle}/studio/d/{draft.pk}/"
+    page = new_context().new_page()
+    log_in(page, live_server.url, officer, path)
+    expect(page.get_by_text("The report on this photo is being prepared")).to_be_visible()
+    page.get_by_label("Caption").fill("Half-typed caption, not saved yet")
+
+    media.inspect_original(original_id=Original.objects.get().pk)  # what the worker does
+    expect(page.get_by_text("This photo records where it was taken")).to_be_visible(timeout=10_000)
+    expect(page.get_by_text("The report on this photo is being prepared")).to_have_count(0)
+    expect(page.get_by_label("Caption")).to_have_value("Half-typed caption, not saved yet")

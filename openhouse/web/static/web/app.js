@@ -184,8 +184,37 @@
     update();
   }
 
+  // Studio: while a photo's pre-publication report is being prepared (a task), fetch the page again every
+  // 2 s and, once the report is there, swap in the report and review panels; the edit form is left as
+  // the author left it. After three minutes, reloading is the way.
+  function reportWhenReady() {
+    if (!document.querySelector("[data-report-pending]") || !window.fetch) return;
+    var tries = 0;
+    function schedule() { if (++tries <= 90) window.setTimeout(poll, 2000); }
+    function poll() {
+      fetch(window.location.href, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          var page = html && new DOMParser().parseFromString(html, "text/html");
+          var fresh = page && page.getElementById("report");
+          if (!fresh || fresh.hasAttribute("data-report-pending")) return schedule();
+          ["report", "review"].forEach(function (id) {
+            var here = document.getElementById(id), there = page.getElementById(id);
+            if (!here || !there) return;
+            var adopted = document.adoptNode(there);
+            here.replaceWith(adopted);
+            enhance(adopted);
+            adopted.querySelectorAll("[data-when]").forEach(whenChoice);
+          });
+        })
+        .catch(schedule);
+    }
+    schedule();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     enhance(document);
+    reportWhenReady();
     document.querySelectorAll("[data-when]").forEach(whenChoice);
     document.querySelectorAll("[data-upload]").forEach(uploadPreviews);
     document.querySelectorAll("[data-reorder]").forEach(reorder);
