@@ -148,7 +148,7 @@ def notification_groups(*, viewer: Account, limit: int = 30) -> list[Notificatio
 
     Three queries: the groups, the newest notification of each, and their actors and posts.
     """
-    base = Notification.objects.filter(recipient=viewer).exclude(actor__in=_hidden_authors(viewer))
+    base = notifications(viewer=viewer)
     groups = list(
         base.values("kind", "post_id")
         .filter(kind=Notification.Kind.LIKE)
@@ -216,8 +216,13 @@ def liked_posts(*, viewer: Account) -> QuerySet[Like]:
 
 
 def notifications(*, viewer: Account, kinds: list[str] | None = None) -> QuerySet[Notification]:
-    """The viewer's notifications, leaving out actors hidden from them (blocked either way, inactive)."""
-    rows = Notification.objects.filter(recipient=viewer).exclude(actor__in=_hidden_authors(viewer))
+    """The viewer's notifications, leaving out actors hidden from them (blocked either way, inactive) and
+    posts they can no longer see (unfollowed a private account, blocked)."""
+    rows = (
+        Notification.objects.filter(recipient=viewer)
+        .exclude(actor__in=_hidden_authors(viewer))
+        .filter(Q(post__isnull=True) | Q(post__in=viewable_posts(viewer=viewer)))
+    )
     if kinds is not None:
         rows = rows.filter(kind__in=kinds)
     return rows.select_related("actor", "post__author", "comment__author", "comment__parent")

@@ -19,7 +19,7 @@ from openhouse.core.ratelimit import Limit
 from openhouse.core.text import clean_text
 from openhouse.posts import captions
 from openhouse.posts import services as posts
-from openhouse.posts.access import blocked_between, viewable_post
+from openhouse.posts.access import blocked_between, can_see_posts_of, viewable_post
 from openhouse.posts.models import Post
 from openhouse.social.models import COMMENT_MAX, PINNED_MAX, Comment, CountDelta, Like, Notification
 
@@ -308,7 +308,8 @@ def add_comment(*, actor: Account, post_id: int | str, body: str, parent_id: int
     for mentioned in Account.objects.filter(handle__in=handles, is_active=True).exclude(
         pk__in=[post.author_id, parent.author_id if parent else 0]
     ):
-        _notify(recipient_id=mentioned.pk, actor=actor, kind=Kind.MENTION, post=post, comment=comment)
+        if can_see_posts_of(viewer=mentioned, account=post.author):  # as notify_caption_mentions does
+            _notify(recipient_id=mentioned.pk, actor=actor, kind=Kind.MENTION, post=post, comment=comment)
     return comment
 
 
