@@ -4,6 +4,7 @@ and the team's objects those pages name in their URLs."""
 from openhouse.accounts.models import Account, Invitation, Membership, RoleLabel
 from openhouse.accounts.services import INVITATION_GONE, require_org_role, token_hash
 from openhouse.core.errors import NotAllowed, NotFound, TwoFactorRequired
+from openhouse.core.ids import parse_id
 
 ANY_ROLE: tuple[str, ...] = tuple(Membership.Role.values)
 
@@ -42,9 +43,10 @@ def team_member(*, organisation: Account, handle: str) -> Account:
 
 
 def _id(raw: str) -> int:
-    if not raw.isdigit() or len(raw) > 18:
+    pk = parse_id(raw, max_digits=18)
+    if pk is None:
         raise NotFound()
-    return int(raw)
+    return pk
 
 
 def team_role_label(*, organisation: Account, label_id: str) -> RoleLabel:

@@ -21,6 +21,7 @@ from openhouse.accounts.models import Account
 from openhouse.api import scopes as scope_rules
 from openhouse.core import ratelimit
 from openhouse.core.errors import Invalid, NotAllowed, NotFound, RateLimited
+from openhouse.core.ids import parse_id
 
 
 class Unauthorized(Exception):
@@ -242,10 +243,10 @@ class Params:
         value = self._raw(name)
         if value is None or value == "":
             return default
-        text = str(value)
-        if not text.isdigit() or len(text) > 19:
+        number = parse_id(str(value))
+        if number is None:
             raise Invalid(f"'{name}' must be a whole number.", field=name)
-        return int(text)
+        return number
 
     def list(self, name: str, limit: int = 40) -> list[str]:
         for source in (self.body, self.query):
@@ -271,10 +272,7 @@ class Params:
 
 def numeric_id(raw: str | None) -> int | None:
     """An id from the path or a parameter as our 64-bit integer, or None when it can't be one."""
-    if raw is None or not raw.isdigit() or len(raw) > 19:
-        return None
-    value = int(raw)
-    return value if value < 2**63 else None
+    return parse_id(raw)
 
 
 def by_method(**views: View) -> View:

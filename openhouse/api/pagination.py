@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from openhouse.api.http import numeric_id
+from openhouse.core.ids import parse_id
 
 T = TypeVar("T")
 
@@ -23,7 +24,8 @@ class Page:
 
 def page_params(request: HttpRequest, *, default: int = 20, maximum: int = 40) -> Page:
     raw_limit = request.GET.get("limit", "")
-    limit = int(raw_limit) if raw_limit.isdigit() and len(raw_limit) < 6 else default
+    limit = parse_id(raw_limit, max_digits=5)
+    limit = default if limit is None else limit
     return Page(
         max_id=numeric_id(request.GET.get("max_id")),
         since_id=numeric_id(request.GET.get("since_id")),

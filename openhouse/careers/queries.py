@@ -5,6 +5,7 @@ from django.utils import timezone
 from openhouse.accounts.models import Account
 from openhouse.careers.models import JobListing, ProfileSettings
 from openhouse.core.errors import NotFound
+from openhouse.core.ids import parse_id
 
 
 def open_listings(*, organisation: Account) -> list[JobListing]:
@@ -28,7 +29,7 @@ def listing_of(*, organisation: Account, listing_id: str) -> JobListing:
     """A listing of this organisation, open or not (for its team); NotFound otherwise."""
     listing = (
         JobListing.objects.select_related("organisation")
-        .filter(organisation=organisation, pk=int(listing_id) if listing_id.isdigit() else 0)
+        .filter(organisation=organisation, pk=parse_id(listing_id) or 0)
         .first()
     )
     if listing is None:

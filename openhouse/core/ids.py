@@ -19,3 +19,13 @@ def new_id(now_ms: int | None = None) -> int:
 def id_floor(ms_since_unix_epoch: int) -> int:
     """The smallest id that could have been made at that moment (for 'newer than' queries)."""
     return (ms_since_unix_epoch - EPOCH_MS) << RANDOM_BITS
+
+
+def parse_id(raw: object, *, max_digits: int = 19) -> int | None:
+    """A non-negative whole number written in ASCII digits (an id from a URL, a form or a query string), or
+    None. str.isdigit alone also accepts digits such as '²' that int() refuses; the length cap keeps ids
+    within a signed 64-bit column."""
+    if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit() or len(raw) > max_digits:
+        return None
+    value = int(raw)
+    return value if value < 2**63 else None

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from openhouse.accounts.models import Account, Block, Follow, Mute
 from openhouse.core.errors import NotFound
+from openhouse.core.ids import parse_id
 from openhouse.posts.models import Highlight, Post
 
 Viewer = Account | AnonymousUser
@@ -96,10 +97,9 @@ def viewable_post(*, viewer: Viewer, post_id: int | str, annotate: dict | None =
     check, and a follow is looked up only for a private author. Building viewable_posts' subqueries for a
     single row cost 1.5x the CPU (2.5 against 1.65 ms median, measured in one process, alternating).
     """
-    try:
-        pk = int(post_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
+    pk = post_id if isinstance(post_id, int) else parse_id(post_id)
+    if pk is None:
+        raise NotFound()
     viewer_id = _viewer_id(viewer)
     posts = Post.objects.select_related("author").filter(pk=pk)
     if viewer_id is not None:
@@ -134,10 +134,9 @@ def viewable_account(*, viewer: Viewer, handle: str) -> Account:
 
 def viewable_highlight(*, viewer: Viewer, highlight_id: int | str) -> Highlight:
     """A highlight is seen by whoever may see its account's posts."""
-    try:
-        pk = int(highlight_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
+    pk = highlight_id if isinstance(highlight_id, int) else parse_id(highlight_id)
+    if pk is None:
+        raise NotFound()
     highlight = Highlight.objects.select_related("account").filter(pk=pk).first()
     if highlight is None or not can_see_posts_of(viewer=viewer, account=highlight.account):
         raise NotFound()
@@ -149,10 +148,9 @@ def viewable_account_by_id(
 ) -> Account:
     """As viewable_account, by the numeric id the API uses. With `through_own_block`, an account the
     viewer blocked is found (to unblock it); one that blocked the viewer never is."""
-    try:
-        pk = int(account_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
+    pk = account_id if isinstance(account_id, int) else parse_id(account_id)
+    if pk is None:
+        raise NotFound()
     account = Account.objects.filter(pk=pk, is_active=True).first()
     if account is None:
         raise NotFound()

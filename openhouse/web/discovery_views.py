@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from openhouse.core.ids import parse_id
 from openhouse.feeds import discovery
 from openhouse.posts.queries import GRID_PAGE
 
@@ -15,7 +16,7 @@ TABS = ("top", "recent")
 
 def _number(request: HttpRequest, name: str) -> int | None:
     raw = request.GET.get(name, "")
-    return int(raw) if raw.isdigit() and len(raw) < 20 else None
+    return parse_id(raw)
 
 
 @require_GET

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from openhouse.accounts.models import Account
 from openhouse.core.errors import Invalid, NotFound
+from openhouse.core.ids import parse_id
 from openhouse.posts import queries
 from openhouse.posts import services as posts
 from openhouse.posts.access import viewable_account, viewable_highlight, viewable_post
@@ -32,7 +33,7 @@ def viewer(request: HttpRequest, handle: str, highlight_id: str) -> HttpResponse
         raise NotFound()
     items = queries.highlight_items(viewer=request.user, highlight=highlight)
     raw = request.GET.get("i", "0")
-    index = int(raw) if raw.isdigit() and len(raw) < 5 else 0
+    index = parse_id(raw, max_digits=4) or 0
     index = min(index, max(len(items) - 1, 0))
     return render(
         request,

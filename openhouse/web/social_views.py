@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from openhouse.core.errors import Invalid, NotFound
+from openhouse.core.ids import parse_id
 from openhouse.posts import services as posts
 from openhouse.posts.access import can_see_posts_of, viewable_account, viewable_post
 from openhouse.social import queries
@@ -127,7 +128,7 @@ def comment(request: HttpRequest, post_id: str) -> HttpResponse:
             actor=request.user,
             post_id=post_id,
             body=request.POST.get("body", "")[:5000],
-            parent_id=int(parent) if parent.isdigit() and len(parent) < 20 else None,
+            parent_id=parse_id(parent),
         )
     except Invalid as exc:
         messages.error(request, exc.message)
@@ -136,9 +137,10 @@ def comment(request: HttpRequest, post_id: str) -> HttpResponse:
 
 
 def _comment(request: HttpRequest, comment_id: str) -> Comment:
-    if not comment_id.isdigit() or len(comment_id) >= 20:
-        raise NotFound()
-    found = Comment.objects.select_related("post__author", "author").filter(pk=int(comment_id)).first()
+    pk = parse_id(comment_id)
+    found = (
+        None if pk is None else Comment.objects.select_related("post__author", "author").filter(pk=pk).first()
+    )
     if found is None:
         raise NotFound()
     viewable_post(viewer=request.user, post_id=found.post_id)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from openhouse.accounts.models import Account, Membership
 from openhouse.core.errors import Invalid, NotAllowed
+from openhouse.core.ids import parse_id
 from openhouse.publishing import access, queries
 from openhouse.publishing import services as publishing
 from openhouse.publishing.models import Draft
@@ -183,12 +184,13 @@ def studio_draft_action(
 def studio_draft_blur(request: HttpRequest, organisation: Account, draft_id: str) -> HttpResponse:
     """One click on a detected face: the photo is made again from its original with that face blurred."""
     draft = access.team_draft(viewer=request.user, organisation=organisation, draft_id=draft_id)
-    media_id, face = request.POST.get("media", ""), request.POST.get("face", "")
-    if not (media_id.isdigit() and len(media_id) < 20 and face.isdigit() and len(face) < 4):
+    media_id = parse_id(request.POST.get("media"))
+    face = parse_id(request.POST.get("face"), max_digits=3)
+    if media_id is None or face is None:
         messages.error(request, "Choose a face to blur.")
         return redirect(_draft_url(organisation, draft))
     try:
-        publishing.blur_face(actor=request.user, draft=draft, media_id=int(media_id), face=int(face))
+        publishing.blur_face(actor=request.user, draft=draft, media_id=media_id, face=face)
     except (Invalid, NotAllowed) as exc:
         messages.error(request, exc.message)
     else:
@@ -227,10 +229,8 @@ def studio_settings(request: HttpRequest, organisation: Account) -> HttpResponse
                     publishing.add_watch_entry(actor=actor, organisation=organisation, **form.cleaned_data)
                     messages.success(request, "Added to the watch list.")
                     return redirect("studio-settings", handle=organisation.handle)
-            elif do == "remove_watch" and request.POST.get("id", "").isdigit():
-                publishing.remove_watch_entry(
-                    actor=actor, organisation=organisation, entry_id=int(request.POST["id"])
-                )
+            elif do == "remove_watch" and (entry_id := parse_id(request.POST.get("id"))) is not None:
+                publishing.remove_watch_entry(actor=actor, organisation=organisation, entry_id=entry_id)
                 messages.success(request, "Removed from the watch list.")
                 return redirect("studio-settings", handle=organisation.handle)
             elif do == "approvals":

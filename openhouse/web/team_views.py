@@ -25,6 +25,7 @@ from openhouse.audit import queries as audit_queries
 from openhouse.audit import services as audit
 from openhouse.core import ratelimit
 from openhouse.core.errors import Invalid, NotAllowed
+from openhouse.core.ids import parse_id
 from openhouse.web.decorators import team_member_required
 from openhouse.web.forms import InviteForm, RoleLabelForm, RolesForm
 
@@ -211,7 +212,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 def _before(request: HttpRequest) -> int | None:
     raw = request.GET.get("before", "")
-    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+    return parse_id(raw, max_digits=18)
 
 
 def _json(value: object) -> str:

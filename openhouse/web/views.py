@@ -20,6 +20,7 @@ from openhouse.accounts.services import has_two_factor
 from openhouse.careers import queries as careers_queries
 from openhouse.core import ratelimit
 from openhouse.core.errors import Invalid, NotFound
+from openhouse.core.ids import parse_id
 from openhouse.feeds.services import home_feed
 from openhouse.media import services as media
 from openhouse.media.access import own_unattached
@@ -38,7 +39,7 @@ FEED_PAGE = 12
 
 def _before(request: HttpRequest) -> int | None:
     raw = request.GET.get("before", "")
-    return int(raw) if raw.isdigit() and len(raw) < 20 else None
+    return parse_id(raw)
 
 
 def _with_stats(request: HttpRequest, posts: list[Post]) -> list[Post]:
@@ -198,10 +199,10 @@ def new_post(request: HttpRequest) -> HttpResponse:
 
 
 def _media_ids(raw: str) -> list[int]:
-    parts = raw.split(",")
-    if len(parts) > 10 or not all(p.isdigit() and len(p) < 20 for p in parts):
+    ids = [parse_id(p) for p in raw.split(",")]
+    if len(ids) > 10 or None in ids:
         raise NotFound("These photos aren't available any more. Choose them again.")
-    return [int(p) for p in parts]
+    return ids  # type: ignore[return-value]
 
 
 @login_required

@@ -144,6 +144,9 @@ def test_profile_shows_highlight_circles_and_the_viewer_opens_full_screen(client
     assert 'href="?i=1"' in viewer
     last = text(client.get(url, {"i": "1"}))
     assert f'href="{reverse("post", args=[second.pk])}"' in last and 'href="?i=0"' in last
+    for odd in ("²", "-1", "x", "99999"):  # '²'.isdigit() is true but int('²') fails: the first item, no 500
+        page = client.get(url, {"i": odd})
+        assert page.status_code == 200 and f'href="{reverse("post", args=[first.pk])}"' in text(page)
     assert client.get(reverse("highlight", args=["someoneelse", archive.pk])).status_code == 404
 
 
