@@ -14,6 +14,7 @@ from django.db import transaction
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from oauth2_provider.models import get_access_token_model, get_grant_model, get_refresh_token_model
 
 from openhouse.accounts.models import Account, Membership
 from openhouse.audit import services as audit
@@ -99,6 +100,14 @@ class Enrolled:
     recovery_codes: list[str]
 
 
+def _end_app_access(account: Account) -> None:
+    """Revoke the apps' tokens granted before two-factor authentication was set up: they came from a
+    password alone, and with a confirmed device they would act for the account's organisations. The apps
+    ask again, and the consent page asks for a code."""
+    for model in (get_refresh_token_model(), get_access_token_model(), get_grant_model()):
+        model.objects.filter(user=account).delete()
+
+
 def confirm_enrolment(*, actor: Account, account: Account, code: str) -> Enrolled:
     """Confirm the pending authenticator with a code it shows; returns the 10 recovery codes, which are
     shown once. A wrong code stores nothing but the attempt (django-otp's throttle and our rate limit)."""
@@ -124,6 +133,7 @@ def confirm_enrolment(*, actor: Account, account: Account, code: str) -> Enrolle
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=account, confirmed=False).delete()
         codes = _new_recovery_codes(account)
+        _end_app_access(account)
         _record_for_teams(account, "team.two_factor_enabled", {"two_factor": True})
     ratelimit.reset("2fa-account", str(account.pk))
     return Enrolled(device=device, recovery_codes=codes)

@@ -184,3 +184,17 @@ def test_an_account_with_an_authenticator_grants_access_only_after_a_code(office
     assert sneaked.status_code == 302 and sneaked["Location"].startswith(reverse("login-code"))
     log_in_verified(client, officer)
     assert client.get("/oauth/authorize", query).status_code == 200
+
+
+def test_setting_up_two_factor_revokes_the_tokens_granted_on_a_password_alone(api, member_of_public):
+    """Otherwise a token from before the set-up would act for an organisation without any code passed."""
+    from django_otp.oath import totp
+
+    from openhouse.accounts import twofactor
+
+    me = api(member_of_public)
+    assert me.get("/api/v1/accounts/verify_credentials").status_code == 200
+    device = twofactor.begin_enrolment(actor=member_of_public, account=member_of_public)
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    twofactor.confirm_enrolment(actor=member_of_public, account=member_of_public, code=code)
+    assert me.get("/api/v1/accounts/verify_credentials").status_code == 401
