@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
@@ -203,7 +204,8 @@ def publish_for_organisation(organisation: Account, *, caption: str = "", count:
         )
     )
     uploads = [upload(jpeg_bytes((300, 200), (40 * n, 100, 100)), f"{n}.jpg") for n in range(count)]
-    draft = publishing.start_draft(actor=writer, organisation=organisation, uploads=uploads)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the reports' tasks run once the upload commits
+        draft = publishing.start_draft(actor=writer, organisation=organisation, uploads=uploads)
     items = publishing.draft_photos(draft)
     draft = publishing.edit_draft(
         actor=writer,

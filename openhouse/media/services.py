@@ -139,7 +139,7 @@ def _store(
         with transaction.atomic():
             MediaItem.objects.bulk_create([p.item for p in prepared])
             originals = Original.objects.bulk_create([p.original for p in prepared if p.original is not None])
-            for original in originals:  # the report's face search is the slow part: not in the request
+            for original in originals:  # the report's face search is slow: a task
                 enqueue_after_commit("openhouse.media.tasks.inspect_original", original_id=original.pk)
     except Exception:
         delete_files(written)
@@ -166,8 +166,8 @@ def store_draft_photos(
     """As store_photos (same checks, limits and all-or-nothing), and keep each upload's original privately.
 
     For photos that go through review before publication: each item gets an Original holding the uploaded
-    bytes in the "originals" storage (never served) and the pre-publication report computed from them
-    (report.inspect_original, which never fails the upload). The caller (the publishing flow) checks that
+    bytes in the "originals" storage (never served); its pre-publication report is computed from them by the
+    inspect_original task once this commits (inspected_at marks it done). The caller (the publishing flow) checks that
     `owner` may draft, and calls discard_original for each item once the post is published or the draft
     deleted; until then discard_unattached leaves these photos alone.
     """
@@ -345,11 +345,9 @@ def inspect_original(*, original_id: int) -> bool:
     return bool(updated)
 
 
-def inspect_now(*, items: Any) -> int:
-    """Compute here and now the reports these photos (MediaItems or their ids) still wait for: for a
-    step that must not go on without them (approval). Returns how many it computed."""
-    waiting = Original.objects.filter(item__in=items, inspected_at__isnull=True).values_list("pk", flat=True)
-    return sum(inspect_original(original_id=pk) for pk in list(waiting))
+def reports_pending(*, items: Any) -> bool:
+    """Whether any of these photos (MediaItems or their ids) still waits for its report."""
+    return Original.objects.filter(item__in=items, inspected_at__isnull=True).exists()
 
 
 def inspect_pending(*, older_than_s: int = 60) -> int:

@@ -349,9 +349,9 @@ def approve_draft(
     _require(reviewer, draft, REVIEWERS)
     draft = _locked(draft)
     _check_reviewable(reviewer, draft, revision)
-    # Normally each report was made by its task long before; if one is still missing, it is made now, so
-    # that no approval stands without it (the studio offers no approval while a report is being prepared).
-    media.inspect_now(items=DraftPhoto.objects.filter(draft=draft).values("media_id"))
+    if media.reports_pending(items=DraftPhoto.objects.filter(draft=draft).values("media_id")):
+        # A reviewer approves what they saw: every photo's report (position, serials, faces) first.
+        raise Invalid("A photo's pre-publication report is still being prepared. Review it once it's there.")
     if publish_at is not None:
         _check_publish_at(publish_at)
     Review.objects.create(draft=draft, revision=revision, reviewer=reviewer, verdict=Review.Verdict.APPROVE)

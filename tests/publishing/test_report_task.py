@@ -7,9 +7,12 @@ from django.tasks import default_task_backend
 from django.test import TestCase
 from django.urls import reverse
 
+from openhouse.core.errors import Invalid
 from openhouse.media import services as media
 from openhouse.media.models import Original
+from openhouse.posts.models import Post
 from openhouse.publishing import services as publishing
+from openhouse.publishing.models import Review
 from tests.conftest import log_in_verified, text, upload
 from tests.media.camera import camera_jpeg
 
@@ -55,15 +58,15 @@ def test_the_upload_queues_the_report_and_the_studio_waits_for_it(
     assert GPS_WARNING in page and ">Approve</button>" in page
 
 
-def test_an_approval_never_stands_without_the_report(organisation, officer, reviewer, queue_only):
+def test_no_approval_before_the_report_whatever_the_way_in(organisation, officer, reviewer, queue_only):
+    """The API has no report to show: a reviewer there is refused too until the task has run."""
     draft = _submitted(officer, organisation)
-    publishing.approve_draft(reviewer=reviewer, draft=draft, revision=draft.revision)
-    original = Original.objects.get()
-    gps = original.report["gps"]
-    assert original.inspected_at is not None and (round(gps["lat"], 4), round(gps["lon"], 4)) == (
-        51.4874,
-        -0.1249,
-    )
+    with pytest.raises(Invalid, match="still being prepared"):
+        publishing.approve_draft(reviewer=reviewer, draft=draft, revision=draft.revision, publish_now=True)
+    assert not Review.objects.exists() and not Post.objects.exists()
+    media.inspect_original(original_id=Original.objects.get().pk)
+    publishing.approve_draft(reviewer=reviewer, draft=draft, revision=draft.revision, publish_now=True)
+    assert Post.objects.filter(author=organisation).count() == 1
 
 
 def test_the_sweeper_requeues_a_lost_report_task(organisation, officer, queue_only):

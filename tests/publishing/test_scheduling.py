@@ -109,8 +109,8 @@ def test_with_a_deferring_backend_the_task_is_queued_for_the_due_time(
 ):
     from django.tasks import default_task_backend
 
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     draft = approved(officer, reviewer, organisation)
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     at = START + timedelta(hours=5)
     with django_capture_on_commit_callbacks(execute=True):
         publishing.schedule_draft(actor=officer, draft=draft, publish_at=at)
