@@ -571,7 +571,7 @@ def _team(caller, handle: str):
 
 
 def _draft_out(draft: Draft) -> dict:
-    label = draft.role_label.name if draft.role_label_id else draft.role_label_text
+    label = draft.role_label_text  # what reviewers approve and the post carries, even after a rename
     return {
         "id": str(draft.pk),
         "status": draft.status,

@@ -87,7 +87,8 @@ def _check_chain(
     org = head.organisation_id
     problems: list[Problem] = []
     prev, expected_seq, last = since_hash or GENESIS, since_seq + 1, None
-    entries = AuditEntry.objects.filter(organisation_id=org).order_by("seq")
+    # Up to the head read above: an entry appended meanwhile is not "the newest entries were removed".
+    entries = AuditEntry.objects.filter(organisation_id=org, seq__lte=head.seq).order_by("seq")
     if since_seq:
         anchor = entries.filter(seq=since_seq).first()
         if anchor is None or anchor.hash != since_hash or entry_hash(anchor) != anchor.hash:

@@ -53,7 +53,7 @@ def clean_https_url(value: str, *, field: str, label: str, required: bool) -> st
         URLValidator(schemes=["https"])(url)
     except ValidationError:
         raise Invalid(f"{label} isn't a valid web address.", field=field) from None
-    return url
+    return "https://" + url[len("https://") :]  # "HTTPS://…" as the database constraint spells it
 
 
 def _clean_colour(value: str, *, field: str, label: str) -> str:

@@ -1,7 +1,7 @@
 """Write verbs for posts: publish a photo post from uploaded media, delete it; curate highlights."""
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from openhouse.accounts.models import Account, Membership
 from openhouse.accounts.services import require_org_role
@@ -11,6 +11,7 @@ from openhouse.core.errors import Invalid, NotAllowed, NotFound
 from openhouse.core.text import clean_text
 from openhouse.media.models import MediaItem
 from openhouse.media.services import (
+    UPLOADS,
     Upload,
     check_upload_count,
     clean_alt_text,
@@ -206,20 +207,28 @@ def _clean_highlight_title(title: str) -> str:
     return text
 
 
+def _check_room(account: Account, title: str, existing: QuerySet | None = None) -> None:
+    existing = Highlight.objects.filter(account=account) if existing is None else existing
+    if existing.count() >= HIGHLIGHTS_MAX:
+        raise Invalid(f"A profile holds up to {HIGHLIGHTS_MAX} highlights.", field="title")
+    if existing.filter(title=title).exists():
+        raise Invalid(f"There is already a highlight called '{title}'.", field="title")
+
+
 def create_highlight(
     *, actor: Account, account: Account, title: str, cover: Upload | None = None
 ) -> Highlight:
     """A new highlight at the end of the account's row, with an optional square cover photo."""
     require_curator(actor=actor, account=account)
     text = _clean_highlight_title(title)
+    _check_room(account, text)  # before the cover is decoded and stored; checked again under the lock
+    if cover is not None:
+        UPLOADS.hit(actor.pk)
     key = store_cover(upload=cover) if cover is not None else ""
     try:
         with transaction.atomic():
             existing = Highlight.objects.select_for_update().filter(account=account)
-            if existing.count() >= HIGHLIGHTS_MAX:
-                raise Invalid(f"A profile holds up to {HIGHLIGHTS_MAX} highlights.", field="title")
-            if existing.filter(title=text).exists():
-                raise Invalid(f"There is already a highlight called '{text}'.", field="title")
+            _check_room(account, text, existing)
             last = existing.aggregate(m=Max("position"))["m"]
             return Highlight.objects.create(
                 account=account, title=text, cover_key=key, position=0 if last is None else last + 1

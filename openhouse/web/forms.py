@@ -1,6 +1,7 @@
 """Forms parse and bound the raw input; the rules live in the services, whose Invalid errors land here."""
 
 from django import forms
+from django.conf import settings
 
 from openhouse.accounts.models import (
     BIO_MAX,
@@ -14,6 +15,7 @@ from openhouse.accounts.twofactor import CODE_INPUT_MAX
 from openhouse.core.errors import Invalid
 from openhouse.media.models import ALT_TEXT_MAX
 from openhouse.posts.models import CAPTION_MAX
+from openhouse.qa.models import PER_PERSON_MAX
 
 
 def add_invalid(form: forms.Form, exc: Invalid) -> None:
@@ -153,8 +155,13 @@ class QASessionForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     questions_per_person = forms.IntegerField(
-        label="Questions per person", min_value=1, max_value=20, initial=3, required=False
+        label="Questions per person", min_value=1, max_value=PER_PERSON_MAX, required=False
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The site's default (OPENHOUSE_QA_QUESTIONS_PER_PERSON), read when the form is made.
+        self.fields["questions_per_person"].initial = settings.QA_QUESTIONS_PER_PERSON
 
 
 class QuestionForm(forms.Form):

@@ -215,3 +215,10 @@ def test_settings_form_through_the_page(client, organisation, admin, outsider):
         },
     )
     assert response.status_code == 400 and "secure channel link must start with https://" in text(response)
+
+
+def test_an_upper_case_https_scheme_is_accepted_and_stored_as_https(organisation, officer, today):
+    url = careers.clean_https_url(
+        "HTTPS://careers.example.org/io", field="apply_url", label="x", required=True
+    )
+    assert url == "https://careers.example.org/io"

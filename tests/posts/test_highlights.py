@@ -91,6 +91,26 @@ def test_highlights_are_bounded(member_of_public):
         posts.create_highlight(actor=member_of_public, account=member_of_public, title="one more")
 
 
+def test_a_refused_highlight_never_decodes_or_stores_its_cover(member_of_public, media_root):
+    Highlight.objects.create(account=member_of_public, title="Trips", position=0)
+    with pytest.raises(Invalid, match="already a highlight called 'Trips'"):
+        posts.create_highlight(
+            actor=member_of_public,
+            account=member_of_public,
+            title="Trips",
+            cover=upload(jpeg_bytes((64, 64))),
+        )
+    assert stored_files(media_root) == [] and ratelimit_count(member_of_public) == 0
+
+
+def ratelimit_count(account) -> int:
+    from django.core.cache import cache
+
+    from openhouse.media.services import UPLOADS
+
+    return cache.get(f"rl:{UPLOADS.scope}:{account.pk}") or 0
+
+
 def test_items_are_the_accounts_own_posts_once_each(organisation, officer, member_of_public):
     highlight = posts.create_highlight(actor=officer, account=organisation, title="From the archive")
     own = _post(organisation)
