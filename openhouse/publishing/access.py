@@ -13,13 +13,6 @@ from openhouse.core.errors import NotFound
 from openhouse.publishing.models import Draft
 
 
-def is_team_member(*, viewer: Account | AnonymousUser, organisation: Account) -> bool:
-    """Whether to show the viewer a way into the studio (the studio itself checks roles and two-factor)."""
-    if not (viewer.is_authenticated and organisation.is_organisation):
-        return False
-    return Membership.objects.filter(organisation=organisation, member_id=viewer.pk).exists()
-
-
 def team_roles(*, viewer: Account, organisation: Account) -> set[str]:
     return set(
         Membership.objects.filter(organisation=organisation, member=viewer).values_list("role", flat=True)

@@ -5,11 +5,15 @@ Showing a control is not permission: every action goes through a service that ch
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from openhouse.accounts.access import team_organisation
 from openhouse.accounts.models import Account, Membership
+from openhouse.careers.services import CARD_ROLES, LISTING_ROLES, SETTINGS_ROLES
 from openhouse.core.errors import TwoFactorRequired
 from openhouse.posts.models import Post
+from openhouse.posts.services import CURATOR_ROLES
+from openhouse.qa.access import HOST_ROLES
 from openhouse.web.decorators import code_page_for, session_verified
 
 
@@ -49,3 +53,22 @@ def owner_gate(request: HttpRequest, post: Post, roles: tuple[str, ...]) -> Http
     if own or not holds_role(request.user, post.author, roles):
         return None
     return team_gate(request, post.author, roles)
+
+
+# The team menu on an organisation's profile: each page with the roles its service requires.
+_TOOLS = [
+    ("Open a Q&A", "qa-new", HOST_ROLES),
+    ("Myth-busting card", "myth-card", CARD_ROLES),
+    ("Add a job listing", "careers-new", LISTING_ROLES),
+    ("Highlights", "highlights-manage", CURATOR_ROLES),
+    ("Links and colours", "profile-settings", SETTINGS_ROLES),
+]
+
+
+def team_tools(organisation: Account, roles: set[str]) -> list[tuple[str, str]]:
+    """(label, url) of the team pages these roles open, so nobody is offered a link that answers 404."""
+    return [
+        (label, reverse(name, args=[organisation.handle]))
+        for label, name, allowed in _TOOLS
+        if roles & set(allowed)
+    ]

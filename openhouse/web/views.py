@@ -28,7 +28,6 @@ from openhouse.posts import queries
 from openhouse.posts import services as posts
 from openhouse.posts.access import can_see_posts_of, viewable_account, viewable_post, viewable_posts
 from openhouse.posts.models import Post
-from openhouse.publishing.access import is_team_member
 from openhouse.social import queries as social_queries
 from openhouse.web import team
 from openhouse.web.forms import ComposeForm, ProfileForm, SignUpForm, UploadForm, add_invalid
@@ -136,12 +135,11 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
             "highlights": queries.profile_highlights(viewer=request.user, account=account, visible=visible),
             "settings_row": careers_queries.profile_settings(organisation=account),
             "team_roles": team_roles,
+            "team_tools": team.team_tools(account, team_roles),
             "relation": relation,
-            "on_team": bool(team_roles),
             "grid": grid,
             "posts_visible": visible,
             "post_count": queries.post_count(account=account),
-            "in_team": is_team_member(viewer=request.user, organisation=account),
             "more": grid[-1].pk if len(grid) == queries.GRID_PAGE else None,
         },
     )

@@ -154,3 +154,29 @@ def test_profile_query_count_signed_in_is_constant(
     with django_assert_num_queries(13):
         response = client.get(reverse("profile", args=[member_of_public.handle]))
     assert text(response).count('class="tile"') == count
+
+
+def test_the_team_menu_offers_each_member_only_the_pages_their_roles_open(
+    client, organisation, officer, reviewer, team_admin, member_of_public
+):
+    from tests.conftest import log_in_verified
+
+    url = reverse("profile", args=[organisation.handle])
+    menus = {}
+    for who in (officer, reviewer, team_admin, member_of_public):
+        log_in_verified(client, who)
+        page = client.get(url).content.decode()
+        menus[who.handle] = [
+            label
+            for label in ("Open a Q&amp;A", "Add a job listing", "Highlights", "Links and colours")
+            if f">{label}</a>" in page
+        ]
+        assert ('href="' + reverse("studio", args=[organisation.handle]) + '"' in page) == (
+            who != member_of_public
+        )
+    assert menus == {
+        officer.handle: ["Open a Q&amp;A", "Add a job listing", "Highlights"],
+        reviewer.handle: [],
+        team_admin.handle: ["Open a Q&amp;A", "Add a job listing", "Highlights", "Links and colours"],
+        member_of_public.handle: [],
+    }
