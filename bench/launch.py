@@ -25,7 +25,9 @@ an account is above OPENHOUSE_FANOUT_MAX_FOLLOWERS, so its post is merged into f
 bench checks that it was not pushed into followers' stored timelines.
 
 Targets (reported, not asserted): home feed p99 < 50 ms at 64 concurrent readers; like rate >= 25 % of the
-raw INSERT rate; the 3.2M-follower post visible within 1 s.
+raw INSERT rate; the 3.2M-follower post visible within 1 s. Beside them the bench times the floor: the
+same 64 clients, closed loop, on a page that does no work (a constant JSON answer through the same server
+and middleware), which no feed or like can beat on the machine at hand.
 
 Isolation: a dedicated database `openhouse_bench` (dropped and created afresh, dropped again at the end
 unless --keep-db) and Redis database 9 (FLUSHDB at start and end); nothing else is touched. The server is
@@ -791,6 +793,38 @@ def readers_alone(port: int, readers: list[Identity], seconds: float) -> Recorde
     return rec
 
 
+FLOOR_PATH = "/.well-known/oauth-authorization-server"
+
+
+def floor_loop(load: Load, ident: Identity, rec: Recorder) -> None:
+    client = Http(load.port)
+
+    def op() -> str | None:
+        status, _, body = client.get(ident, FLOOR_PATH)
+        return None if status == 200 and body.startswith(b"{") else f"GET {FLOOR_PATH} answered {status}"
+
+    try:
+        while time.monotonic() < load.deadline:
+            timed(rec, op)
+    finally:
+        client.close()
+
+
+def framework_floor(port: int, readers: list[Identity], seconds: float) -> Recorder:
+    """The same clients, closed loop, on a page that does no work: a small constant JSON answer (the OAuth
+    metadata) through the same server, middleware and client, reading neither the database nor the session.
+
+    What it measures is the machine's floor for this stack: no feed can be faster or served more often.
+    """
+    rec = Recorder(f"empty JSON page, {len(readers)} clients (the floor)")
+    load = Load(port, time.monotonic() + seconds)
+    started = time.perf_counter()
+    threads = start_threads([lambda i=i: floor_loop(load, i, rec) for i in readers], "floor")
+    join_all(threads, load.deadline + 60)
+    rec.elapsed = time.perf_counter() - started
+    return rec
+
+
 def paced_reader_loop(load: Load, ident: Identity, rec: Recorder, every_s: float, seed: int) -> None:
     """One person scrolling: a page, then a pause of 0.5-1.5x `every_s` from the start of that read."""
     rng = random.Random(seed)
@@ -1330,6 +1364,14 @@ def print_summary(report: Report, total_s: float) -> None:
     print(f"{'target (reported, not asserted)':<48} {'measured':<52} met")
     for name, measured, met in target_rows(report):
         print(f"{name:<48} {measured:<52} {'yes' if met else 'NO'}")
+    f = report.figures
+    if "floor p99" in f:
+        print(
+            f"(the floor, an empty JSON page through the same server and clients: p99 {f['floor p99']:.1f} ms, "
+            f"{f['floor/s']:,.0f}/s"
+            + (f" = {f['floor/s'] / f['raw insert/s']:.0%} of raw INSERT" if f.get("raw insert/s") else "")
+            + ")"
+        )
     print()
     for c in report.checks:
         print(f"{'PASS' if c.passed else 'FAIL'}  {c.name}: {c.detail}")
@@ -1378,6 +1420,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="also read at a person's pace: each reader a page every ~N s (0: skip); context, not the target",
     )
     parser.add_argument("--paced-seconds", type=float, default=20.0, help="length of the paced reading")
+    parser.add_argument(
+        "--floor-seconds",
+        type=float,
+        default=10.0,
+        help="also time an empty JSON page with the same clients, the stack's floor (0: skip)",
+    )
     parser.add_argument(
         "--max-seconds",
         type=float,
@@ -1445,6 +1493,12 @@ def run_launch_scenario(
         cpu_s = group_cpu_s(server_pgid) - cpu_before
     report.notes.append(cpu_note("64 readers alone (GET /)", cpu_s, alone.count + alone.errors))
     report.figures["cpu ms per feed"] = cpu_s / max(alone.count, 1) * 1000
+    floor = []
+    if args.floor_seconds > 0:
+        with report.step(f"the floor: an empty page, {scale.readers} clients for {args.floor_seconds:.0f} s"):
+            floor = [framework_floor(port, people.readers, args.floor_seconds)]
+        report.figures["floor p99"] = floor[0].quantile_ms(0.99)
+        report.figures["floor/s"] = floor[0].rate
     paced = []
     if args.paced_every > 0:
         with report.step(
@@ -1477,7 +1531,7 @@ def run_launch_scenario(
     note = activity_note(before, pg_activity(), writes, reads)
     if note:
         report.notes.append(note)
-    report.ops += [alone, *paced, sight, *recs.values()]
+    report.ops += [alone, *floor, *paced, sight, *recs.values()]
     report.figures["feed p99 alone"] = alone.quantile_ms(0.99)
     report.figures["feed p99 launch"] = recs["feed"].quantile_ms(0.99)
     report.figures["like/s"] = recs["like"].rate
