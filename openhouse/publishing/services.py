@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from openhouse.accounts.models import Account, Membership, RoleLabel
@@ -116,16 +117,35 @@ def required_approvals(organisation: Account) -> int:
 
 
 def approvals_of_current_revision(draft: Draft) -> list[Review]:
-    """Approvals that count: for this revision, by accounts that wrote no revision of the draft."""
+    """Approvals that count: for this revision, by accounts that wrote no revision of the draft and are
+    still reviewers of the organisation (an approval leaves with its reviewer)."""
+    still_reviewer = Membership.objects.filter(
+        organisation_id=draft.organisation_id, member_id=OuterRef("reviewer_id"), role__in=REVIEWERS
+    )
     return list(
         Review.objects.filter(draft=draft, revision=draft.revision, verdict=Review.Verdict.APPROVE)
+        .filter(Exists(still_reviewer))
         .exclude(reviewer_id__in=draft.writer_ids)
-        .exclude(reviewer__isnull=True)
     )
 
 
 def approvals_cover(draft: Draft) -> bool:
     return len(approvals_of_current_revision(draft)) >= required_approvals(draft.organisation)
+
+
+LAPSED = (
+    "An approval of this version no longer counts (its reviewer left the team, or more approvals are "
+    "required now), so the draft went back to review."
+)
+
+
+def _back_to_review_if_lapsed(draft: Draft) -> bool:
+    """An approved or scheduled draft whose approvals no longer cover it goes back to review, by the
+    system. The caller holds the draft's row lock. True when it went back."""
+    if draft.status not in (Status.APPROVED, Status.SCHEDULED) or approvals_cover(draft):
+        return False
+    _transition(draft, to=Status.SUBMITTED, actor=None, action="draft.returned_to_review")
+    return True
 
 
 # Drafting ---------------------------------------------------------------------------------------------------
@@ -416,15 +436,18 @@ def _schedule(draft: Draft, *, actor: Account, publish_at: datetime) -> Draft:
     return draft
 
 
-@transaction.atomic
 def schedule_draft(*, actor: Account, draft: Draft, publish_at: datetime) -> Draft:
-    """Any team member schedules (or re-schedules) an approved draft."""
+    """Any team member schedules (or re-schedules) an approved draft. One whose approvals lapsed goes
+    back to review instead (committed), and the actor is told why."""
     _require(actor, draft, TEAM)
-    draft = _locked(draft)
-    _check_publish_at(publish_at)
-    if draft.status not in (Status.APPROVED, Status.SCHEDULED) or not approvals_cover(draft):
-        raise Invalid("Only an approved draft can be scheduled.")
-    return _schedule(draft, actor=actor, publish_at=publish_at)
+    with transaction.atomic():
+        draft = _locked(draft)
+        if not _back_to_review_if_lapsed(draft):
+            _check_publish_at(publish_at)
+            if draft.status not in (Status.APPROVED, Status.SCHEDULED):
+                raise Invalid("Only an approved draft can be scheduled.")
+            return _schedule(draft, actor=actor, publish_at=publish_at)
+    raise Invalid(LAPSED)
 
 
 @transaction.atomic
@@ -434,12 +457,15 @@ def unschedule_draft(*, actor: Account, draft: Draft) -> Draft:
     return _transition(draft, to=Status.APPROVED, actor=actor, action="draft.unscheduled")
 
 
-@transaction.atomic
 def publish_draft_now(*, actor: Account, draft: Draft) -> Post:
-    """Any team member publishes an approved (or scheduled) draft at once."""
+    """Any team member publishes an approved (or scheduled) draft at once. One whose approvals lapsed goes
+    back to review instead (committed), and the actor is told why."""
     _require(actor, draft, TEAM)
-    draft = _locked(draft)
-    return _publish(draft, actor=actor)
+    with transaction.atomic():
+        draft = _locked(draft)
+        if not _back_to_review_if_lapsed(draft):
+            return _publish(draft, actor=actor)
+    raise Invalid(LAPSED)
 
 
 def _publish(draft: Draft, *, actor: Account | None) -> Post:
@@ -468,8 +494,7 @@ def publish_due(*, draft_id: int, now: datetime | None = None) -> Post | None:
         draft = Draft.objects.select_for_update().filter(pk=draft_id).first()
         if draft is None or draft.status != Status.SCHEDULED or draft.publish_at > now:
             return None
-        if not approvals_cover(draft):
-            _transition(draft, to=Status.SUBMITTED, actor=None, action="draft.returned_to_review")
+        if _back_to_review_if_lapsed(draft):
             return None
         return _publish(draft, actor=None)
 
@@ -499,10 +524,14 @@ def publish_due_drafts(*, now: datetime | None = None, limit: int = 100) -> int:
 
 @transaction.atomic
 def withdraw_draft(*, actor: Account, draft: Draft) -> Draft:
-    """Stop a draft from going out (kept, read-only, with its history)."""
+    """Stop a draft from going out (kept, read-only, with its history). The uploaded originals, which may
+    hold the camera's position and serial numbers, and their reports leave storage once this commits, as
+    they do at publication: nothing can use them any more."""
     _require(actor, draft, TEAM)
     draft = _locked(draft)
-    return _transition(draft, to=Status.WITHDRAWN, actor=actor, action="draft.withdrawn")
+    _transition(draft, to=Status.WITHDRAWN, actor=actor, action="draft.withdrawn")
+    _discard(draft_photos(draft))
+    return draft
 
 
 @transaction.atomic

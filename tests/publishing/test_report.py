@@ -95,3 +95,18 @@ def test_originals_are_discarded_when_published_or_deleted(
     with django_capture_on_commit_callbacks(execute=True):
         publishing.delete_draft(actor=officer, draft=deleted)
     assert not Original.objects.exists() and stored_files(originals_root) == []
+
+
+def test_a_withdrawn_draft_keeps_its_photos_but_not_their_originals(
+    client, organisation, officer, reviewer, media_root, originals_root, django_capture_on_commit_callbacks
+):
+    draft = draft_of(officer, organisation, camera_jpeg((320, 240)))
+    assert len(stored_files(originals_root)) == 1
+    served = stored_files(media_root)
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = publishing.withdraw_draft(actor=reviewer, draft=draft)
+    assert not Original.objects.exists() and stored_files(originals_root) == []
+    assert stored_files(media_root) == served  # the cleaned photos stay, read-only, with the history
+    log_in_verified(client, officer)
+    page = text(client.get(reverse("studio-draft", args=[organisation.handle, draft.pk])))
+    assert "deleted when this draft was withdrawn" in page and "Serial number" not in page

@@ -1,10 +1,14 @@
 """Two-person review of organisation posts: draft -> review -> approved -> published, and every way around it
 that must fail (approving one's own draft, editing after approval, publishing without the path)."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
+from openhouse.accounts import services as accounts
 from openhouse.accounts.access import team_organisation
 from openhouse.accounts.models import Account, Membership
 from openhouse.audit import services as audit
@@ -206,6 +210,34 @@ def test_the_organisation_can_require_two_approvals(
         publishing.approve_draft(reviewer=reviewer, draft=draft, revision=draft.revision)
     draft = publishing.approve_draft(reviewer=second_reviewer, draft=draft, revision=draft.revision)
     assert draft.status == Status.APPROVED
+
+
+def test_an_approval_leaves_the_team_with_its_reviewer(
+    client, organisation, officer, reviewer, second_reviewer, team_admin
+):
+    """A reviewer removed from the team (or no longer a reviewer) no longer vouches for what they approved:
+    publishing or scheduling sends the draft back to review, where a current reviewer must approve it."""
+    draft = approved(officer, reviewer, organisation)
+    accounts.remove_member(actor=team_admin, organisation=organisation, member=reviewer)
+    assert not publishing.approvals_cover(draft)
+    log_in_verified(client, officer)
+    page = text(client.get(reverse("studio-draft", args=[organisation.handle, draft.pk])))
+    assert "An approval no longer counts." in page and "approvals of this version: 0 of 1" in page
+    response = client.post(reverse("studio-draft-action", args=[organisation.handle, draft.pk, "publish"]))
+    assert response.status_code == 302 and not Post.objects.exists()
+    page = text(client.get(response["Location"]))
+    assert "so the draft went back to review" in page
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED and actions(organisation)[-1] == "draft.returned_to_review"
+    draft = publishing.approve_draft(reviewer=second_reviewer, draft=draft, revision=draft.revision)
+    assert draft.status == Status.APPROVED
+    accounts.set_roles(
+        actor=team_admin, organisation=organisation, member=second_reviewer, roles=[Membership.Role.AUTHOR]
+    )
+    with pytest.raises(Invalid, match="went back to review"):
+        publishing.schedule_draft(actor=officer, draft=draft, publish_at=timezone.now() + timedelta(hours=1))
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED and draft.publish_at is None
 
 
 def test_rejection_needs_reasons_and_sends_the_draft_back(client, organisation, officer, reviewer):
