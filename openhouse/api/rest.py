@@ -16,6 +16,7 @@ from pydantic import Field
 from openhouse.accounts import queries as account_queries
 from openhouse.accounts import services as accounts
 from openhouse.accounts.access import team_organisation
+from openhouse.accounts.models import HANDLE_MAX, ROLE_LABEL_MAX
 from openhouse.api import entities
 from openhouse.api.http import API_ERRORS, BadRequest, authorize, error_response
 from openhouse.careers import queries as careers_queries
@@ -26,11 +27,11 @@ from openhouse.posts.access import viewable_account, viewable_post, viewable_pos
 from openhouse.posts.models import Post
 from openhouse.publishing import access as publishing_access
 from openhouse.publishing import services as publishing
-from openhouse.publishing.models import Draft
+from openhouse.publishing.models import REASONS_MAX, Draft
 from openhouse.qa import access as qa_access
 from openhouse.qa import queries as qa_queries
 from openhouse.qa import services as qa
-from openhouse.qa.models import Answer, QASession, Question
+from openhouse.qa.models import ANSWER_MAX, QUESTION_MAX, Answer, QASession, Question
 from openhouse.social import queries as social_queries
 
 api = NinjaAPI(
@@ -67,7 +68,7 @@ api = NinjaAPI(
     },
 )
 
-HANDLE = r"^[A-Za-z0-9._]{1,30}$"
+HANDLE = rf"^[A-Za-z0-9._]{{1,{HANDLE_MAX}}}$"
 
 
 class Error(Schema):
@@ -83,7 +84,9 @@ def _errors(api_: NinjaAPI) -> None:
 
     def validation(request: HttpRequest, exc: NinjaValidationError):
         first = exc.errors[0] if exc.errors else {}
-        where = ".".join(str(p) for p in first.get("loc", [])[1:]) or "request"
+        loc = [str(p) for p in first.get("loc", [])]
+        # A JSON body's errors are also under the view's parameter name, which clients never see.
+        where = ".".join(loc[2:] if loc[:1] == ["body"] else loc[1:]) or "request"
         return error_response(BadRequest(f"'{where}': {first.get('msg', 'is not valid')}."))
 
     api_.add_exception_handler(NinjaValidationError, validation)
@@ -302,7 +305,7 @@ class SessionOut(SessionSummary):
 
 
 class AskIn(Schema):
-    body: str = Field(..., max_length=5000)
+    body: str = Field(..., max_length=QUESTION_MAX)
 
 
 class AskOut(Schema):
@@ -320,8 +323,8 @@ class ModerateIn(Schema):
 
 
 class AnswerIn(Schema):
-    body: str = Field(..., max_length=10000)
-    role_label: str = Field(..., max_length=100)
+    body: str = Field(..., max_length=ANSWER_MAX)
+    role_label: str = Field(..., max_length=ROLE_LABEL_MAX)
 
 
 def _session_summary(session: QASession) -> dict:
@@ -561,7 +564,7 @@ class DraftOut(Schema):
 class ReviewIn(Schema):
     verdict: str = Field(..., description="approve or reject", max_length=10)
     revision: int = Field(..., ge=1, le=2**31 - 1, description="The revision the reviewer read")
-    reasons: str = Field("", max_length=5000)
+    reasons: str = Field("", max_length=REASONS_MAX)
     publish_now: bool = False
 
 

@@ -9,6 +9,7 @@ from openhouse.api import entities
 from openhouse.api.http import Caller, Params, endpoint, json_response
 from openhouse.api.services import register_app
 from openhouse.core import ratelimit
+from openhouse.media.models import ALT_TEXT_MAX
 from openhouse.posts.models import CAPTION_MAX, PHOTOS_MAX, Post
 
 VERSION = f"{entities.MASTODON_VERSION} (compatible; openhouse 0.1.0)"
@@ -41,7 +42,7 @@ def _media_config() -> dict:
         "video_size_limit": 0,
         "video_frame_rate_limit": 0,
         "video_matrix_limit": 0,
-        "description_limit": 1500,
+        "description_limit": ALT_TEXT_MAX,
     }
 
 
