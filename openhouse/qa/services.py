@@ -268,12 +268,18 @@ _MODERATION = {
 
 @transaction.atomic
 def moderate(*, actor: Account, question: Question, action: str) -> Question:
-    """approve, hide or mark_answered (answered elsewhere, e.g. in another reply), by any team member."""
+    """approve, hide or mark_answered (answered elsewhere, e.g. in another reply), by any team member.
+
+    Approving a hidden question that had been answered shows it answered again, with its answer: the
+    status says whether there is an answer, and only `answer` and mark_answered set that.
+    """
     require_org_role(account=actor, organisation=question.session.organisation, roles=TEAM_ROLES)
     if action not in _MODERATION:
         raise Invalid("Choose approve, hide or mark answered.")
     target, allowed_from = _MODERATION[action]
     question = Question.objects.select_for_update().get(pk=question.pk)
+    if action == "approve" and question.status == Question.Status.HIDDEN and question.answered_at:
+        target = Question.Status.ANSWERED
     before = question.status
     if before == target:
         return question

@@ -229,6 +229,18 @@ def test_one_answer_per_question_and_none_for_hidden(session, member_of_public, 
     assert Answer.objects.count() == 1
 
 
+def test_a_hidden_answered_question_comes_back_answered(session, member_of_public, reviewer, officer):
+    question = approved(session, member_of_public, reviewer, "Shown, hidden, shown?")
+    reply = qa.answer(actor=officer, question=question, body="Yes.", role_label="Agent runner")
+    assert qa.moderate(actor=reviewer, question=question, action="hide").status == Question.Status.HIDDEN
+    again = qa.moderate(actor=reviewer, question=question, action="approve")
+    assert again.status == Question.Status.ANSWERED and Answer.objects.get(question=question) == reply
+    marked = approved(session, member_of_public, reviewer, "Answered in another reply?")
+    qa.moderate(actor=reviewer, question=marked, action="mark_answered")
+    qa.moderate(actor=reviewer, question=marked, action="hide")
+    assert qa.moderate(actor=reviewer, question=marked, action="approve").status == Question.Status.ANSWERED
+
+
 def test_public_changes_bump_the_version_and_private_ones_do_not(
     session, member_of_public, reviewer, officer
 ):
