@@ -82,21 +82,19 @@ def comments_for(*, viewer: Viewer, post: Post) -> list[Comment]:
     )
 
 
-def liked_by(*, post: Post, before: int | None = None) -> list[Account]:
-    likes = Like.objects.filter(post=post).select_related("account").order_by("-id")
-    if before is not None:
-        likes = likes.filter(pk__lt=before)
-    return [like.account for like in likes[:PAGE]]
+def liked_by(*, viewer: Viewer, post: Post) -> list[Account]:
+    """The first page of like_links, as accounts: one query."""
+    return [like.account for like in like_links(viewer=viewer, post=post).order_by("-id")[:PAGE]]
 
 
-def followers(*, account: Account) -> list[Account]:
-    links = Follow.objects.filter(followee=account, accepted=True).select_related("follower").order_by("-id")
-    return [link.follower for link in links[:PAGE]]
+def followers(*, viewer: Viewer, account: Account) -> list[Account]:
+    """The first page of follower_links, as accounts: one query."""
+    return [link.follower for link in follower_links(viewer=viewer, account=account).order_by("-id")[:PAGE]]
 
 
-def following(*, account: Account) -> list[Account]:
-    links = Follow.objects.filter(follower=account, accepted=True).select_related("followee").order_by("-id")
-    return [link.followee for link in links[:PAGE]]
+def following(*, viewer: Viewer, account: Account) -> list[Account]:
+    """The first page of following_links, as accounts: one query."""
+    return [link.followee for link in following_links(viewer=viewer, account=account).order_by("-id")[:PAGE]]
 
 
 def follow_requests(*, account: Account) -> list[Account]:
@@ -187,25 +185,43 @@ def unread_count(*, viewer: Account) -> int:
     return Notification.objects.filter(recipient=viewer, read_at__isnull=True).count()
 
 
-# Lists the API pages through by id (keyset): querysets, newest first once ordered by -id. -------------
+# Lists of people, and what the API pages through by id (keyset): querysets, newest first once ordered by -id.
+# Every adapter's followers, following and likers list comes from these three, so the rule of who is shown
+# to whom is _shown_to's alone. Counts are not theirs: profiles and posts keep showing the exact totals.
 
 
-def follower_links(*, account: Account) -> QuerySet[Follow]:
-    """Accepted follows of `account`, with the followers; page by Follow id."""
-    return Follow.objects.filter(followee=account, accepted=True, follower__is_active=True).select_related(
-        "follower"
-    )
+def _shown_to(viewer: Viewer, field: str) -> Q:
+    """For a query on rows naming an account in `field`: that account is active and, for a signed-in viewer,
+    neither blocked by them nor blocking them. Anonymous viewers see every active account.
+
+    Two NOT IN subqueries on the viewer's own blocks (indexed by blocker and by blocked), so a page of any
+    length is still one query and the accounts table is never scanned.
+    """
+    shown = Q(**{f"{field}__is_active": True})
+    if viewer.is_authenticated:
+        blocked = Block.objects.filter(blocker_id=viewer.pk).values("blocked_id")
+        blockers = Block.objects.filter(blocked_id=viewer.pk).values("blocker_id")
+        shown &= ~Q(**{f"{field}__in": blocked}) & ~Q(**{f"{field}__in": blockers})
+    return shown
 
 
-def following_links(*, account: Account) -> QuerySet[Follow]:
-    return Follow.objects.filter(follower=account, accepted=True, followee__is_active=True).select_related(
-        "followee"
-    )
+def follower_links(*, viewer: Viewer, account: Account) -> QuerySet[Follow]:
+    """Accepted follows of `account`, with the followers `viewer` may be shown; page by Follow id."""
+    return Follow.objects.filter(
+        _shown_to(viewer, "follower"), followee=account, accepted=True
+    ).select_related("follower")
 
 
-def like_links(*, post: Post) -> QuerySet[Like]:
-    """Likes of a post with the accounts that gave them; page by Like id."""
-    return Like.objects.filter(post=post, account__is_active=True).select_related("account")
+def following_links(*, viewer: Viewer, account: Account) -> QuerySet[Follow]:
+    """Accepted follows by `account`, with the followees `viewer` may be shown; page by Follow id."""
+    return Follow.objects.filter(
+        _shown_to(viewer, "followee"), follower=account, accepted=True
+    ).select_related("followee")
+
+
+def like_links(*, viewer: Viewer, post: Post) -> QuerySet[Like]:
+    """Likes of a post, with the accounts that gave them that `viewer` may be shown; page by Like id."""
+    return Like.objects.filter(_shown_to(viewer, "account"), post=post).select_related("account")
 
 
 def liked_posts(*, viewer: Account) -> QuerySet[Like]:

@@ -86,7 +86,9 @@ def people(request: HttpRequest, handle: str, which: str) -> HttpResponse:
     if not can_see_posts_of(viewer=request.user, account=account):
         raise NotFound()
     listing = (
-        queries.followers(account=account) if which == "followers" else queries.following(account=account)
+        queries.followers(viewer=request.user, account=account)
+        if which == "followers"
+        else queries.following(viewer=request.user, account=account)
     )
     title = f"People following @{account.handle}" if which == "followers" else f"@{account.handle} follows"
     return render(request, "web/people.html", {"title": title, "people": listing, "empty": "No one yet."})
@@ -113,7 +115,7 @@ def liked_by(request: HttpRequest, post_id: str) -> HttpResponse:
         "web/people.html",
         {
             "title": "Likes",
-            "people": queries.liked_by(post=post),
+            "people": queries.liked_by(viewer=request.user, post=post),
             "empty": "No likes yet.",
         },
     )

@@ -90,9 +90,9 @@ def _people(request: HttpRequest, caller: Caller, account_id: str, which: str) -
     if not can_see_posts_of(viewer=caller.account, account=account):
         links = []
     elif which == "followers":
-        links = keyset(social_queries.follower_links(account=account), page)
+        links = keyset(social_queries.follower_links(viewer=caller.account, account=account), page)
     else:
-        links = keyset(social_queries.following_links(account=account), page)
+        links = keyset(social_queries.following_links(viewer=caller.account, account=account), page)
     people = [link.follower if which == "followers" else link.followee for link in links]
     response = json_response(entities.Renderer(request, caller).accounts(people))
     return link_header(request, response, [link.pk for link in links], page)

@@ -156,7 +156,7 @@ def unfavourite(request: HttpRequest, caller: Caller, status_id: str) -> HttpRes
 def favourited_by(request: HttpRequest, caller: Caller, status_id: str) -> HttpResponse:
     post = _post(caller, status_id)
     page = page_params(request, default=40, maximum=80)
-    likes = keyset(social_queries.like_links(post=post), page)
+    likes = keyset(social_queries.like_links(viewer=caller.account, post=post), page)
     response = json_response(entities.Renderer(request, caller).accounts([like.account for like in likes]))
     return link_header(request, response, [like.pk for like in likes], page)
 
