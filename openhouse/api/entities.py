@@ -9,7 +9,6 @@ as a byline in every app) and in an `openhouse` extension object; the member who
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.templatetags.static import static
 from django.utils.html import escape, linebreaks
 
@@ -323,7 +322,3 @@ def relationship(account: Account, rel: Any) -> dict[str, Any]:
         "endorsed": False,
         "note": "",
     }
-
-
-def site_title() -> str:
-    return getattr(settings, "SITE_TITLE", "openhouse")

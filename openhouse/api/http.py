@@ -239,15 +239,6 @@ class Params:
             return value
         return str(value).strip().lower() in _TRUE
 
-    def int(self, name: str, default: int | None = None) -> int | None:
-        value = self._raw(name)
-        if value is None or value == "":
-            return default
-        number = parse_id(str(value))
-        if number is None:
-            raise Invalid(f"'{name}' must be a whole number.", field=name)
-        return number
-
     def list(self, name: str, limit: int = 40) -> list[str]:
         for source in (self.body, self.query):
             if isinstance(source, dict) and not isinstance(source, QueryDict):

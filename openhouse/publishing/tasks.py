@@ -1,4 +1,4 @@
-"""Background work for publishing: scheduled publication and its sweeper."""
+"""Background work for publishing: scheduled publication (the periodic sweep is cli.SWEEPERS)."""
 
 from django.tasks import task
 
@@ -8,8 +8,3 @@ from openhouse.publishing import services
 @task
 def publish_due(draft_id: int) -> bool:
     return services.publish_due(draft_id=draft_id) is not None
-
-
-@task
-def publish_due_drafts() -> int:
-    return services.publish_due_drafts()
