@@ -8,7 +8,7 @@ from openhouse.api.models import Marker
 from openhouse.social import services as social
 from openhouse.social.models import Notification
 from tests.api.test_authorization import photo_post
-from tests.conftest import jpeg_bytes, upload
+from tests.conftest import jpeg_bytes, person, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +106,24 @@ def test_replies_are_comments_and_context_lists_them(api, member_of_public, outs
     assert reader.get(f"/api/v1/statuses/{post.pk}").json()["replies_count"] == 2
     assert reader.delete(f"/api/v1/statuses/{comment['id']}").json()["text"] == "An answer"
     assert reader.get(f"/api/v1/statuses/{post.pk}/context").json()["descendants"] == []
+
+
+def test_an_over_long_reply_is_refused_with_its_real_length_and_stores_nothing(
+    api, member_of_public, outsider
+):
+    post = photo_post(member_of_public, "Say a lot?")
+    r = api(outsider).post("/api/v1/statuses", {"status": "x" * 6000, "in_reply_to_id": post.pk})
+    assert r.status_code == 422 and "6,000" in r.json()["error"]
+    assert api(outsider).get(f"/api/v1/statuses/{post.pk}/context").json()["descendants"] == []
+
+
+def test_lookup_finds_only_the_exact_handle(api, member_of_public, outsider):
+    reader = api(outsider)
+    found = reader.get("/api/v1/accounts/lookup", {"acct": member_of_public.handle})
+    assert found.json()["id"] == str(member_of_public.pk)
+    longer = (member_of_public.handle + "x" * 30)[:31]
+    person(longer[:30], "Thirty Characters")  # what cutting the longer name to 30 would find
+    assert reader.get("/api/v1/accounts/lookup", {"acct": longer}).status_code == 404
 
 
 def test_delete_answers_with_the_text_and_only_the_author_may(api, member_of_public, outsider):

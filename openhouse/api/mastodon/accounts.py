@@ -4,7 +4,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 from openhouse.accounts import services as accounts
-from openhouse.accounts.models import Account
+from openhouse.accounts.models import HANDLE_MAX, Account
 from openhouse.api import entities
 from openhouse.api.http import Caller, Params, endpoint, json_response
 from openhouse.api.pagination import keyset, link_header, page_params
@@ -56,9 +56,9 @@ def update_credentials(request: HttpRequest, caller: Caller) -> HttpResponse:
 def lookup(request: HttpRequest, caller: Caller) -> HttpResponse:
     acct = request.GET.get("acct", "").strip().lstrip("@")
     handle, _, domain = acct.partition("@")
-    if not handle or (domain and domain != request.get_host()):
-        raise NotFound()
-    account = viewable_account(viewer=caller.account, handle=handle[:30])
+    if not handle or len(handle) > HANDLE_MAX or (domain and domain != request.get_host()):
+        raise NotFound()  # a longer name is no handle here (cutting it could find someone else)
+    account = viewable_account(viewer=caller.account, handle=handle)
     return json_response(entities.Renderer(request, caller).account(account))
 
 

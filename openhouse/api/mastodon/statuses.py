@@ -56,10 +56,8 @@ def _create(request: HttpRequest, caller: Caller, params: Params) -> Post | Comm
             raise Invalid("Replies are comments, and comments can't carry photos.", field="media_ids")
         target = _post_or_comment(caller, reply_to)
         if isinstance(target, Post):
-            return social.add_comment(actor=caller.user, post_id=target.pk, body=text[:5000])
-        return social.add_comment(
-            actor=caller.user, post_id=target.post_id, body=text[:5000], parent_id=target.pk
-        )
+            return social.add_comment(actor=caller.user, post_id=target.pk, body=text)
+        return social.add_comment(actor=caller.user, post_id=target.post_id, body=text, parent_id=target.pk)
     ids = [numeric_id(i) for i in media_ids]
     if any(i is None for i in ids):
         raise Invalid("One of these photos isn't available any more. Upload it again.", field="media_ids")
