@@ -1,13 +1,18 @@
 """Home feed cards: the parts every viewer sees alike are rendered once, and never carry anyone's own state."""
 
+from datetime import timedelta
+
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse, set_script_prefix
+from django.utils import timezone
 
 from openhouse.accounts.models import Account
 from openhouse.media.models import MediaItem
 from openhouse.posts.models import Post
 from openhouse.social import services as social
 from openhouse.web import fragments
+from openhouse.web.paths import id_path
+from openhouse.web.templatetags.openhouse import ago
 from tests.conftest import person, text
 from tests.posts.test_publish_and_view import _post
 
@@ -62,3 +67,46 @@ def test_a_card_seen_by_a_follower_does_not_reach_others(client, member_of_publi
     assert "Only for friends" not in _home(client, outsider)
     client.logout()
     assert "Only for friends" not in text(client.get(reverse("home")))
+
+
+def test_card_links_and_times_are_those_of_the_post_under_any_script_prefix(client, member_of_public):
+    """Card links come from per-process path formats (web/paths.py): they must be exactly what the URL
+    configuration gives, for every post and verb, also when the site is mounted under a prefix."""
+    post = _post(member_of_public, 1, caption="Dated")
+    Post.objects.filter(pk=post.pk).update(created_at=timezone.now() - timedelta(hours=3, minutes=5))
+    page = _home(client, member_of_public)
+    for href in (
+        reverse("post", args=[post.pk]),
+        reverse("like", args=[post.pk, "like"]),
+        reverse("liked-by", args=[post.pk]),
+    ):
+        assert f'"{href}' in page
+    assert ">3 hours ago</time>" in page
+    big = 9_223_372_036_854_775_807
+    assert id_path("post", big) == reverse("post", args=[big]) == f"/p/{big}/"
+    assert id_path("like", 7, "unlike") == reverse("like", args=[7, "unlike"])
+    set_script_prefix("/social/")
+    try:
+        assert id_path("liked-by", 42) == reverse("liked-by", args=[42]) == "/social/p/42/likes/"
+    finally:
+        set_script_prefix("/")
+    assert id_path("post", 42) == "/p/42/"
+    with pytest.raises(NoReverseMatch):
+        id_path("like", 7, "shout")  # not a verb of the route: as {% url %} would, it fails loudly
+
+
+@pytest.mark.parametrize(
+    ("age", "short", "long"),
+    [
+        (timedelta(seconds=20), "now", "just now"),
+        (timedelta(minutes=1, seconds=5), "1m", "1 minute ago"),
+        (timedelta(hours=2, minutes=59), "2h", "2 hours ago"),
+        (timedelta(days=1, hours=23), "1d", "1 day ago"),
+        (timedelta(days=15), "2w", "2 weeks ago"),
+    ],
+)
+def test_times_read_as_people_say_them(age, short, long):
+    moment = timezone.now() - age
+    assert (ago(moment), ago(moment, "long")) == (short, long)
+    old = timezone.now() - timedelta(days=400)
+    assert ago(old) == ago(old, "long") == old.strftime("%-d %b %Y")
