@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
 from openhouse.accounts.access import ANY_ROLE, team_organisation
+from openhouse.accounts.models import Account
 from openhouse.accounts.twofactor import passed_code
 from openhouse.core.errors import TwoFactorRequired
 
@@ -39,14 +40,25 @@ def team_member_required(*roles: str) -> Callable[[Callable[..., HttpResponse]],
         @wraps(view)
         @never_cache
         def wrapper(request: HttpRequest, handle: str, *args: Any, **kwargs: Any) -> HttpResponse:
-            try:
-                organisation = team_organisation(viewer=request.user, handle=handle, roles=wanted)
-            except TwoFactorRequired as exc:
-                return render(request, "web/two_factor_required.html", {"message": exc.message}, status=403)
-            if not session_verified(request):
-                return redirect(code_page_for(request))
+            organisation = team_access(request, handle, wanted)
+            if isinstance(organisation, HttpResponse):
+                return organisation
             return view(request, *args, organisation=organisation, **kwargs)
 
         return wrapper
 
     return decorate
+
+
+def team_access(request: HttpRequest, handle: str, roles: tuple[str, ...]) -> Account | HttpResponse:
+    """The one gate of team pages: the organisation named `handle` when the signed-in person holds one of
+    `roles` in it and this session passed a two-factor code; otherwise the response to send instead.
+    Outsiders and members without the role get NotFound (404), a member without two-factor is told to set
+    it up (403), and a session that has not passed a code is sent to the code page."""
+    try:
+        organisation = team_organisation(viewer=request.user, handle=handle, roles=roles)
+    except TwoFactorRequired as exc:
+        return render(request, "web/two_factor_required.html", {"message": exc.message}, status=403)
+    if not session_verified(request):
+        return redirect(code_page_for(request))
+    return organisation

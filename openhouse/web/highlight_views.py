@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openhouse.accounts.models import Account
@@ -50,6 +51,7 @@ def viewer(request: HttpRequest, handle: str, highlight_id: str) -> HttpResponse
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, handle: str) -> HttpResponse:

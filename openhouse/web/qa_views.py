@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openhouse.accounts.models import Account
@@ -130,6 +131,7 @@ def vote(request: HttpRequest, question_id: str, action: str) -> HttpResponse:
     return redirect(reverse("qa-session", args=[question.session_id]) + f"#q-{question.pk}")
 
 
+@never_cache
 @login_required
 @require_GET
 def moderate_page(request: HttpRequest, session_id: str) -> HttpResponse:

@@ -4,17 +4,14 @@ Showing a control is not permission: every action goes through a service that ch
 """
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from openhouse.accounts.access import team_organisation
 from openhouse.accounts.models import Account, Membership
 from openhouse.careers.services import CARD_ROLES, LISTING_ROLES, SETTINGS_ROLES
-from openhouse.core.errors import TwoFactorRequired
 from openhouse.posts.models import Post
 from openhouse.posts.services import CURATOR_ROLES
 from openhouse.qa.access import HOST_ROLES
-from openhouse.web.decorators import code_page_for, session_verified
+from openhouse.web.decorators import team_access
 
 
 def holds_role(user: object, organisation: Account, roles: tuple[str, ...]) -> bool:
@@ -33,17 +30,10 @@ def roles_of(user: object, account: Account) -> set[str]:
 
 
 def team_gate(request: HttpRequest, organisation: Account, roles: tuple[str, ...]) -> HttpResponse | None:
-    """The checks of `team_member_required` for team pages whose URL names an object, not a handle (a Q&A
-    session): None when the member may act; otherwise the response to send instead. Outsiders and members
-    without the role get NotFound (404), a member without two-factor is told to set it up, and a session
-    that has not passed a code is sent to the code page."""
-    try:
-        team_organisation(viewer=request.user, handle=organisation.handle, roles=roles)  # type: ignore[arg-type]
-    except TwoFactorRequired as exc:
-        return render(request, "web/two_factor_required.html", {"message": exc.message}, status=403)
-    if not session_verified(request):
-        return redirect(code_page_for(request))
-    return None
+    """The gate of `team_member_required` (decorators.team_access) for team pages whose URL names an
+    object, not a handle (a Q&A session): None when the member may act, otherwise the response to send."""
+    outcome = team_access(request, organisation.handle, roles)
+    return outcome if isinstance(outcome, HttpResponse) else None
 
 
 def owner_gate(request: HttpRequest, post: Post, roles: tuple[str, ...]) -> HttpResponse | None:
