@@ -313,7 +313,7 @@ def relationship(account: Account, rel: Any) -> dict[str, Any]:
         "languages": None,
         "followed_by": rel.followed_by,
         "blocking": rel.blocking,
-        "blocked_by": False,  # a block either way makes the account a 404 before this is asked
+        "blocked_by": False,  # an account that blocked the viewer is a 404 before this is asked
         "muting": rel.muting,
         "muting_notifications": rel.muting,
         "requested": rel.requested,

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from openhouse.accounts.models import Account, Block, Follow
+from openhouse.accounts.models import Account, Block, Follow, Mute
 from openhouse.core.errors import NotFound
 from openhouse.posts.access import Viewer, viewable_post, viewable_posts
 from openhouse.posts.models import Post
@@ -113,20 +113,34 @@ class Relationship:
 
 
 def relationship(*, viewer: Account, account: Account) -> Relationship:
+    return relationships(viewer=viewer, accounts=[account])[account.pk]
+
+
+def relationships(*, viewer: Account, accounts: list[Account]) -> dict[int, Relationship]:
+    """The viewer's relationship with each account, by id: three queries, whatever their number."""
+    ids = [a.pk for a in accounts]
     links = {
-        (f, a)
-        for f, a in Follow.objects.filter(
-            Q(follower=viewer, followee=account) | Q(follower=account, followee=viewer)
-        ).values_list("follower_id", "accepted")
+        (f, e, ok)
+        for f, e, ok in Follow.objects.filter(
+            Q(follower=viewer, followee_id__in=ids) | Q(follower_id__in=ids, followee=viewer)
+        ).values_list("follower_id", "followee_id", "accepted")
     }
-    return Relationship(
-        following=(viewer.pk, True) in links,
-        requested=(viewer.pk, False) in links,
-        followed_by=(account.pk, True) in links,
-        requested_by=(account.pk, False) in links,
-        blocking=Block.objects.filter(blocker=viewer, blocked=account).exists(),
-        muting=account.mutes_received.filter(muter=viewer).exists(),
+    blocked = set(
+        Block.objects.filter(blocker=viewer, blocked_id__in=ids).values_list("blocked_id", flat=True)
     )
+    muted = set(Mute.objects.filter(muter=viewer, muted_id__in=ids).values_list("muted_id", flat=True))
+    me = viewer.pk
+    return {
+        pk: Relationship(
+            following=(me, pk, True) in links,
+            requested=(me, pk, False) in links,
+            followed_by=(pk, me, True) in links,
+            requested_by=(pk, me, False) in links,
+            blocking=pk in blocked,
+            muting=pk in muted,
+        )
+        for pk in ids
+    }
 
 
 @dataclass(frozen=True)

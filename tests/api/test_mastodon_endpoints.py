@@ -198,3 +198,34 @@ def test_cross_origin_preflight(api):
     )
     assert r.status_code == 204 and r["Access-Control-Allow-Origin"] == "*"
     assert "Authorization" in r["Access-Control-Allow-Headers"]
+
+
+def test_relationships_of_many_accounts_in_constant_queries(api, member_of_public, outsider):
+    """What apps ask before drawing Follow / Requested / Unblock buttons: every state, the accounts the
+    viewer blocked included (so they can be unblocked), an account that blocked the viewer left out."""
+    me = outsider
+    followed, private, fan, blocked, blocker, muted = (
+        person(f"rel.{n}", f"Rel {n}") for n in ("followed", "private", "fan", "blocked", "blocker", "muted")
+    )
+    private.is_private = True
+    private.save()
+    social.follow(actor=me, target=followed)
+    social.follow(actor=me, target=private)
+    social.follow(actor=fan, target=me)
+    social.block(actor=me, target=blocked)
+    social.block(actor=blocker, target=me)
+    social.mute(actor=me, target=muted)
+    reader = api(me)
+    asked = [followed, private, fan, blocked, blocker, muted, member_of_public]
+    url = "/api/v1/accounts/relationships?" + "&".join(
+        f"id[]={i}" for i in [*(a.pk for a in asked), "nope", 999_999]
+    )
+    rels = {r["id"]: r for r in reader.get(url).json()}
+    assert list(rels) == [str(a.pk) for a in asked if a != blocker]
+    assert rels[str(followed.pk)]["following"] and not rels[str(followed.pk)]["requested"]
+    assert rels[str(private.pk)]["requested"] and not rels[str(private.pk)]["following"]
+    assert rels[str(fan.pk)]["followed_by"] and not rels[str(fan.pk)]["following"]
+    assert rels[str(blocked.pk)]["blocking"] and rels[str(muted.pk)]["muting"]
+    assert not any(rels[str(member_of_public.pk)][k] for k in ("following", "followed_by", "blocking"))
+    one = _count_queries(reader, f"/api/v1/accounts/relationships?id[]={followed.pk}")
+    assert _count_queries(reader, url) == one

@@ -10,7 +10,13 @@ from openhouse.api.http import Caller, Params, endpoint, json_response
 from openhouse.api.pagination import keyset, link_header, page_params
 from openhouse.core.errors import Invalid, NotFound
 from openhouse.media import services as media
-from openhouse.posts.access import can_see_posts_of, viewable_account, viewable_account_by_id, viewable_posts
+from openhouse.posts.access import (
+    can_see_posts_of,
+    viewable_account,
+    viewable_account_by_id,
+    viewable_accounts_by_ids,
+    viewable_posts,
+)
 from openhouse.social import queries as social_queries
 from openhouse.social import services as social
 
@@ -155,13 +161,6 @@ def unmute(request: HttpRequest, caller: Caller, account_id: str) -> HttpRespons
 @endpoint("GET", scope="read:follows", login=True)
 def relationships(request: HttpRequest, caller: Caller) -> HttpResponse:
     ids = Params(request).list("id", limit=40)
-    out = []
-    for account_id in ids:
-        try:
-            target = _account(caller, account_id)
-        except NotFound:
-            continue
-        out.append(
-            entities.relationship(target, social_queries.relationship(viewer=caller.user, account=target))
-        )
-    return json_response(out)
+    targets = viewable_accounts_by_ids(viewer=caller.account, account_ids=ids)
+    rels = social_queries.relationships(viewer=caller.user, accounts=targets)
+    return json_response([entities.relationship(t, rels[t.pk]) for t in targets])
