@@ -503,24 +503,26 @@ class ListingOut(Schema):
 def highlights(request: HttpRequest, handle: str = Path(..., pattern=HANDLE)):
     caller = authorize(request, scope="read:statuses")
     account = viewable_account(viewer=caller.account, handle=handle)
-    out = []
-    for highlight in post_queries.profile_highlights(viewer=caller.account, account=account)[:50]:
-        items = post_queries.highlight_items(viewer=caller.account, highlight=highlight)
-        posts = {p["id"]: p for p in _posts_out(request, caller.account, [i.post for i in items if i.post])}
-        out.append(
-            {
-                "id": str(highlight.pk),
-                "title": highlight.title,
-                "items": [
-                    {
-                        "post": posts.get(str(i.post_id)) if i.post_id else None,
-                        "qa_session": _session_summary(i.qa_session) if i.qa_session_id else None,
-                    }
-                    for i in items
-                ],
-            }
-        )
-    return out
+    shown = post_queries.profile_highlights(viewer=caller.account, account=account)[:50]
+    items = post_queries.items_of_highlights(viewer=caller.account, highlights=shown)
+    every_post = [i.post for h in shown for i in items[h.pk] if i.post]
+    posts = {
+        p["id"]: p for p in _posts_out(request, caller.account, list({p.pk: p for p in every_post}.values()))
+    }
+    return [
+        {
+            "id": str(highlight.pk),
+            "title": highlight.title,
+            "items": [
+                {
+                    "post": posts.get(str(i.post_id)) if i.post_id else None,
+                    "qa_session": _session_summary(i.qa_session) if i.qa_session_id else None,
+                }
+                for i in items[highlight.pk]
+            ],
+        }
+        for highlight in shown
+    ]
 
 
 @api.get(

@@ -67,13 +67,21 @@ def profile_highlights(*, viewer: Viewer, account: Account, visible: bool | None
 
 def highlight_items(*, viewer: Viewer, highlight: Highlight) -> list[HighlightItem]:
     """The items the viewer may see, in order, posts with their photos and sessions loaded (3 queries)."""
+    return items_of_highlights(viewer=viewer, highlights=[highlight])[highlight.pk]
+
+
+def items_of_highlights(*, viewer: Viewer, highlights: list[Highlight]) -> dict[int, list[HighlightItem]]:
+    """highlight_items of many highlights, by highlight id: 3 queries whatever their number."""
     items = list(
-        HighlightItem.objects.filter(highlight=highlight)
+        HighlightItem.objects.filter(highlight__in=highlights)
         .select_related("post__author", "qa_session__organisation")
         .filter(Q(post__isnull=True) | Q(post__in=viewable_posts(viewer=viewer)))
     )
     prefetch_media([i.post for i in items if i.post is not None])
-    return items
+    by_highlight: dict[int, list[HighlightItem]] = {h.pk: [] for h in highlights}
+    for item in items:
+        by_highlight[item.highlight_id].append(item)
+    return by_highlight
 
 
 def post_counts(account_ids: list[int]) -> dict[int, int]:

@@ -4,6 +4,8 @@ HTTP client with real tokens, calling the same services as the web pages."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from openhouse.accounts.models import RoleLabel
@@ -166,3 +168,20 @@ def test_careers_and_highlights(api, organisation, officer, reviewer):
     assert r.json()[0]["title"] == "From the archive"
     assert r.json()[0]["items"][0]["post"]["id"] == str(post.pk)
     _no_canary(r)
+
+
+def test_highlights_cost_the_same_queries_for_one_or_five(api, organisation, officer, reviewer):
+    made = [org_post(organisation, officer, reviewer, f"Archive {n}") for n in range(3)]
+    first = posts.create_highlight(actor=officer, account=organisation, title="Highlight 0")
+    posts.add_to_highlight(actor=officer, highlight=first, post_id=made[0].pk)
+    url = f"{V1}/accounts/mi5official/highlights"
+    with CaptureQueriesContext(connection) as one:
+        assert api().get(url).status_code == 200
+    for n in range(1, 5):
+        more = posts.create_highlight(actor=officer, account=organisation, title=f"Highlight {n}")
+        for post in made[: 1 + n % 3]:
+            posts.add_to_highlight(actor=officer, highlight=more, post_id=post.pk)
+    with CaptureQueriesContext(connection) as five:
+        listed = api().get(url).json()
+    assert [len(h["items"]) for h in listed] == [1, 2, 3, 1, 2]
+    assert len(five.captured_queries) == len(one.captured_queries)
