@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from openhouse.accounts.models import Account, Membership
 from openhouse.core.errors import NotFound
+from openhouse.core.ids import parse_id
 from openhouse.publishing.models import Draft
 
 
@@ -29,10 +30,9 @@ def team_drafts(*, viewer: Account | AnonymousUser, organisation: Account) -> Qu
 
 
 def team_draft(*, viewer: Account | AnonymousUser, organisation: Account, draft_id: int | str) -> Draft:
-    try:
-        pk = int(draft_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
+    pk = draft_id if isinstance(draft_id, int) else parse_id(draft_id)
+    if pk is None:
+        raise NotFound()
     draft = (
         team_drafts(viewer=viewer, organisation=organisation)
         .select_related("role_label", "organisation")

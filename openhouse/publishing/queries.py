@@ -1,10 +1,13 @@
 """Reads for the studio: drafts by status and the pre-publication report, each a fixed number of queries."""
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from openhouse.accounts.models import Account, RoleLabel
+from openhouse.core.ids import parse_id
 from openhouse.media.models import MediaItem, Original
 from openhouse.publishing import watchlist
 from openhouse.publishing.models import Draft, DraftPhoto, Review, WatchEntry
@@ -28,15 +31,59 @@ def _photos_prefetch() -> Prefetch:
     return Prefetch("photos", queryset=DraftPhoto.objects.select_related("media").order_by("position"))
 
 
-def studio_sections(*, drafts) -> list[tuple[str, str, list[Draft]]]:
-    """(status, heading, drafts) for each status that has drafts, newest first; three queries."""
-    rows = list(drafts.prefetch_related(_photos_prefetch()).order_by("-updated_at")[:300])
-    out = []
-    for status in SECTIONS:
-        mine = [d for d in rows if d.status == status][:STUDIO_PAGE]
-        if mine:
-            out.append((status.value, status.label, mine))
-    return out
+@dataclass
+class Section:
+    """One status of the studio: its most recently changed drafts (a page), and how many there are."""
+
+    status: str
+    heading: str
+    drafts: list[Draft]
+    total: int
+    older: str = ""  # the cursor of the next page when the section is a status's own list
+
+
+def _newest_first(drafts: QuerySet[Draft]) -> QuerySet[Draft]:
+    return drafts.prefetch_related(_photos_prefetch()).order_by("-updated_at", "-pk")
+
+
+def studio_sections(*, drafts: QuerySet[Draft]) -> list[Section]:
+    """A section for each status that has drafts, in SECTIONS order, each with its STUDIO_PAGE most
+    recently changed drafts (a busy status never crowds another out) and its total: three queries."""
+    totals = dict(drafts.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    ranked = drafts.annotate(
+        rank=Window(
+            RowNumber(), partition_by=[F("status")], order_by=[F("updated_at").desc(), F("pk").desc()]
+        )
+    ).filter(rank__lte=STUDIO_PAGE)
+    rows = list(_newest_first(ranked))
+    return [
+        Section(status.value, status.label, [d for d in rows if d.status == status], totals[status])
+        for status in SECTIONS
+        if totals.get(status)
+    ]
+
+
+def _cursor(draft: Draft) -> str:
+    return f"{int(draft.updated_at.timestamp() * 1_000_000)}-{draft.pk}"
+
+
+def status_page(*, drafts: QuerySet[Draft], status: str, before: str = "") -> Section | None:
+    """Every draft of one status, STUDIO_PAGE at a time, newest change first (keyset on the change time
+    and id; `before` is the `older` cursor of the previous page). None for an unknown status or cursor."""
+    if status not in Draft.Status.values:
+        return None
+    mine = drafts.filter(status=status)
+    page = mine
+    if before:
+        micros, _, pk = before.partition("-")
+        when, draft_id = parse_id(micros), parse_id(pk)
+        if when is None or draft_id is None:
+            return None
+        moment = datetime.fromtimestamp(when / 1_000_000, tz=UTC)
+        page = mine.filter(Q(updated_at__lt=moment) | Q(updated_at=moment, pk__lt=draft_id))
+    rows = list(_newest_first(page)[: STUDIO_PAGE + 1])
+    older = _cursor(rows[STUDIO_PAGE - 1]) if len(rows) > STUDIO_PAGE else ""
+    return Section(status, Draft.Status(status).label, rows[:STUDIO_PAGE], mine.count(), older)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from openhouse.accounts.models import Account, Membership
-from openhouse.core.errors import Invalid, NotAllowed
+from openhouse.core.errors import Invalid, NotAllowed, NotFound
 from openhouse.core.ids import parse_id
 from openhouse.publishing import access, queries
 from openhouse.publishing import services as publishing
@@ -50,9 +50,17 @@ def _draft_url(organisation: Account, draft: Draft) -> str:
 @team_member_required()
 @require_http_methods(["GET"])
 def studio(request: HttpRequest, organisation: Account) -> HttpResponse:
+    """Every status's most recent drafts; with ?status=, all of that status, a page at a time."""
     drafts = access.team_drafts(viewer=request.user, organisation=organisation)
-    sections = queries.studio_sections(drafts=drafts)
-    return render(request, "web/studio.html", _context(request, organisation, sections=sections))
+    status = request.GET.get("status", "")
+    if not status:
+        sections = queries.studio_sections(drafts=drafts)
+        return render(request, "web/studio.html", _context(request, organisation, sections=sections))
+    section = queries.status_page(drafts=drafts, status=status, before=request.GET.get("before", "")[:40])
+    if section is None:
+        raise NotFound()
+    context = _context(request, organisation, sections=[section] if section.total else [], only=section)
+    return render(request, "web/studio.html", context)
 
 
 @team_member_required(Role.AUTHOR, Role.ADMIN)

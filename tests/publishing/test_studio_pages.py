@@ -1,8 +1,15 @@
 """The studio through the web: a draft from upload to review, and pages whose query counts stay fixed."""
 
-import pytest
-from django.urls import reverse
+import re
+from datetime import timedelta
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from openhouse.publishing import queries as studio_queries
 from openhouse.publishing.models import Draft
 from tests.conftest import log_in_verified, text
 from tests.publishing.conftest import approved, photos, submitted, write_draft
@@ -80,3 +87,49 @@ def test_draft_page_query_count_does_not_grow_with_photos(
         client.get(reverse("studio-draft", args=[organisation.handle, small.pk]))
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(reverse("studio-draft", args=[organisation.handle, big.pk]))
+
+
+def test_a_busy_status_never_hides_a_draft_waiting_for_review(client, organisation, officer, monkeypatch):
+    """Each section shows its own most recent drafts and its true total; a status's full list pages on."""
+    monkeypatch.setattr(studio_queries, "STUDIO_PAGE", 3)
+    now = timezone.now()
+
+    def made(status, n, caption):
+        return Draft.objects.create(
+            organisation=organisation,
+            created_by=officer,
+            updated_by=officer,
+            writer_ids=[officer.pk],
+            status=status,
+            caption=caption,
+            updated_at=now - timedelta(minutes=n),
+        )
+
+    waiting = made(Draft.Status.SUBMITTED, 500, "Waiting since long ago")
+    for n in range(8):
+        made(Draft.Status.PUBLISHED, n, f"Published number {n}")
+    log_in_verified(client, officer)
+    url = reverse("studio", args=[organisation.handle])
+    with CaptureQueriesContext(connection) as counted:
+        page = text(client.get(url))
+    assert "Waiting since long ago" in page and reverse(
+        "studio-draft", args=[organisation.handle, waiting.pk]
+    )
+    assert "Published number 2" in page and "Published number 3" not in page
+    assert '?status=published">See all 8</a>' in page
+    shown = []
+    next_url = f"{url}?status=published"
+    while next_url:
+        response = client.get(next_url)
+        body = text(response)
+        shown += [n for n in range(8) if f"Published number {n}" in body]
+        older = re.search(r'href="(\?status=published&amp;before=[0-9-]+)"', response.content.decode())
+        next_url = url + older.group(1).replace("&amp;", "&") if older else ""
+    assert shown == list(range(8))  # every published draft once, newest change first
+    assert client.get(f"{url}?status=nonsense").status_code == 404
+    assert client.get(f"{url}?status=published&before=x-1").status_code == 404
+    for n in range(8, 20):
+        made(Draft.Status.DRAFT, n, f"Draft number {n}")
+    with CaptureQueriesContext(connection) as more:
+        assert '?status=draft">See all 12</a>' in client.get(url).content.decode()
+    assert len(more.captured_queries) == len(counted.captured_queries)
