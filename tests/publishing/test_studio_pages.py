@@ -67,7 +67,7 @@ def test_studio_list_query_count_is_constant(
     write_draft(officer, organisation)
     submitted(officer, organisation)
     client.get(url)
-    with django_assert_num_queries(10) as one:
+    with django_assert_num_queries(11) as one:
         client.get(url)
     for _ in range(3):
         approved(officer, reviewer, organisation, count=3)
