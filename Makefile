@@ -51,6 +51,7 @@ lint: install
 	$(BIN)/ruff check openhouse tests bench
 	$(BIN)/ruff format --check openhouse tests bench
 	$(BIN)/lint-imports
+	OPENHOUSE_SECRET_KEY=type-check-only $(BIN)/mypy openhouse/*/services.py openhouse/*/queries.py openhouse/*/access.py openhouse/core
 	$(BIN)/openhouse manage check
 
 ## make bench: the photo pipeline (bench.media), the pre-publication report (bench.report), the launch-day load (bench.launch; BENCH_SCALE=small for a quick run), then the API (bench.api)

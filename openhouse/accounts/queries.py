@@ -1,6 +1,7 @@
 """Reads for an organisation's team pages, tuned to a fixed number of queries whatever the team's size."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -16,7 +17,7 @@ class TeamMember:
     account: Account
     roles: list[str] = field(default_factory=list)
     two_factor: bool = False
-    since: object = None
+    since: datetime | None = None
 
     @property
     def role_names(self) -> list[str]:
@@ -44,7 +45,7 @@ def team(*, organisation: Account) -> list[TeamMember]:
             row.member_id, TeamMember(account=row.member, two_factor=row.enrolled, since=row.created_at)
         )
         entry.roles.append(row.role)
-        entry.since = min(entry.since, row.created_at)  # type: ignore[type-var]
+        entry.since = min(entry.since, row.created_at) if entry.since else row.created_at
     for entry in members.values():
         entry.roles.sort(key=ROLE_ORDER.__getitem__)
     return sorted(members.values(), key=lambda m: (not m.is_admin, m.account.handle))

@@ -420,7 +420,9 @@ def _clean_label(organisation: Account, name: str, *, exclude: int | None = None
     name = " ".join(clean_text(name, field="name", label="A role label", limit=ROLE_LABEL_MAX).split())
     if not name:
         raise Invalid("Give the role label a name.", field="name")
-    clash = RoleLabel.objects.filter(organisation=organisation, name__iexact=name).exclude(pk=exclude)
+    clash = RoleLabel.objects.filter(organisation=organisation, name__iexact=name)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
     if clash.exists():
         raise Invalid(f"There is already a role label called “{name}”.", field="name")
     return name

@@ -193,6 +193,7 @@ def _reports(items: list[MediaItem]) -> dict[int, dict]:
     return {
         o.item_id: {**o.report, "blur_regions": list(o.blur_regions), "ready": o.inspected_at is not None}
         for o in Original.objects.filter(item__in=items)
+        if o.item_id is not None
     }
 
 

@@ -206,7 +206,7 @@ def start_draft(
 
 
 # Where an edit leaves a draft: changes to approved work always go back to review.
-_AFTER_EDIT = {
+_AFTER_EDIT: dict[str, str] = {
     Status.DRAFT: Status.DRAFT,
     Status.REJECTED: Status.DRAFT,
     Status.SUBMITTED: Status.SUBMITTED,
@@ -492,7 +492,12 @@ def publish_due(*, draft_id: int, now: datetime | None = None) -> Post | None:
     now = now or timezone.now()
     with transaction.atomic():
         draft = Draft.objects.select_for_update().filter(pk=draft_id).first()
-        if draft is None or draft.status != Status.SCHEDULED or draft.publish_at > now:
+        if (
+            draft is None
+            or draft.status != Status.SCHEDULED
+            or not draft.publish_at
+            or draft.publish_at > now
+        ):
             return None
         if _back_to_review_if_lapsed(draft):
             return None

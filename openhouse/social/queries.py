@@ -1,6 +1,7 @@
 """Reads for social pages, each a fixed number of queries whatever the number of items."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -55,7 +56,8 @@ def one_post_stats(*, viewer: Account, post_id: int | str) -> PostStats:
             "viewer_liked": Exists(Like.objects.filter(post_id=OuterRef("pk"), account_id=viewer.pk)),
         },
     )
-    return PostStats(likes=post.shown_likes, comments=post.shown_comments, liked=bool(post.viewer_liked))
+    shown: Any = post  # carries the annotations above, which the model's type does not declare
+    return PostStats(likes=shown.shown_likes, comments=shown.shown_comments, liked=bool(shown.viewer_liked))
 
 
 def _hidden_authors(viewer: Viewer) -> QuerySet:

@@ -295,8 +295,7 @@ def add_comment(*, actor: Account, post_id: int | str, body: str, parent_id: int
         parent = Comment.objects.filter(pk=parent_id, post=post).first()
         if parent is None:
             raise NotFound("That comment isn't there any more.")
-        if parent.parent_id is not None:
-            parent = parent.parent  # replies are one level deep: answer the thread
+        parent = parent.parent or parent  # replies are one level deep: answer the thread
         if blocked_between(actor.pk, parent.author_id):
             raise NotFound("That comment isn't there any more.")
     comment = Comment.objects.create(post=post, author=actor, parent=parent, body=text)
