@@ -6,13 +6,13 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
+from openhouse.accounts.models import ROLE_LABEL_MAX
 from openhouse.core.ids import new_id
 
 CAPTION_MAX = 2200
 HASHTAGS_MAX = 30
 MENTIONS_MAX = 20
 PHOTOS_MAX = 10
-ROLE_LABEL_MAX = 40  # as accounts.RoleLabel.name
 
 
 class Hashtag(models.Model):

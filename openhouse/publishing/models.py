@@ -10,8 +10,9 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
+from openhouse.accounts.models import ROLE_LABEL_MAX
 from openhouse.core.ids import new_id
-from openhouse.posts.models import CAPTION_MAX, ROLE_LABEL_MAX
+from openhouse.posts.models import CAPTION_MAX
 
 REASONS_MAX = 1000
 WATCH_PATTERN_MAX = 100
