@@ -3,17 +3,20 @@
 import io
 import os
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
 from openhouse.accounts import services as accounts
 from openhouse.accounts.models import Account, Membership
+from openhouse.qa import services as qa
 
 PASSWORD = "correct horse battery staple"
 
@@ -189,6 +192,19 @@ def text(response) -> str:
     import html
 
     return html.unescape(response.content.decode())
+
+
+def open_qa_session(organisation: Account, host: Account, title: str = "Ask an officer"):
+    """A Q&A session of the organisation, opened by `host` a minute ago and open for an hour."""
+    now = timezone.now()
+    return qa.open_session(
+        actor=host,
+        organisation=organisation,
+        title=title,
+        intro="",
+        opens_at=now - timedelta(minutes=1),
+        closes_at=now + timedelta(hours=1),
+    )
 
 
 def publish_for_organisation(organisation: Account, *, caption: str = "", count: int = 1, **extra):

@@ -1,18 +1,14 @@
 """The gate before anyone acts for an organisation: a role in its team and two-factor authentication,
 and for web pages a session that passed a code. Outsiders learn nothing (404)."""
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from openhouse.accounts.models import Membership
 from openhouse.accounts.services import require_org_role
 from openhouse.core.errors import NotAllowed, TwoFactorRequired
-from openhouse.qa import services as qa
-from tests.conftest import log_in_verified, text
+from tests.conftest import log_in_verified, open_qa_session, text
 
 pytestmark = pytest.mark.django_db
 
@@ -132,15 +128,7 @@ def test_a_service_refusal_for_lack_of_two_factor_becomes_the_set_up_page(rf, of
 def test_team_pages_that_name_an_object_are_never_cached_either(client, organisation, officer):
     """Pages gated by team_gate (a Q&A's moderation queue holds questions nobody else may read yet; the
     highlights manager) carry the same no-store as the pages under /<handle>/team."""
-    now = timezone.now()
-    session = qa.open_session(
-        actor=officer,
-        organisation=organisation,
-        title="Ask an officer",
-        intro="",
-        opens_at=now - timedelta(minutes=1),
-        closes_at=now + timedelta(hours=1),
-    )
+    session = open_qa_session(organisation, officer)
     log_in_verified(client, officer)
     for url in (
         reverse("qa-moderate", args=[session.pk]),

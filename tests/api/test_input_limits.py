@@ -2,10 +2,7 @@
 Mastodon's instance configuration name the same numbers the services enforce, a value at the limit goes
 through, and one character more gets a 4xx with a sentence naming the field, never a 500."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from openhouse.accounts.models import HANDLE_MAX, ROLE_LABEL_MAX, RoleLabel
 from openhouse.media.models import ALT_TEXT_MAX
@@ -13,6 +10,7 @@ from openhouse.posts.models import CAPTION_MAX, PHOTOS_MAX
 from openhouse.publishing.models import REASONS_MAX, Draft, Review
 from openhouse.qa import services as qa
 from openhouse.qa.models import ANSWER_MAX, QUESTION_MAX, Answer, Question
+from tests.conftest import open_qa_session
 from tests.publishing.conftest import submitted
 
 pytestmark = pytest.mark.django_db
@@ -53,15 +51,7 @@ def test_the_mastodon_instance_document_publishes_the_limits_the_services_enforc
 @pytest.fixture
 def open_session(organisation, officer):
     RoleLabel.objects.create(organisation=organisation, name="Agent runner")
-    now = timezone.now()
-    return qa.open_session(
-        actor=officer,
-        organisation=organisation,
-        title="Ask an officer",
-        intro="",
-        opens_at=now - timedelta(minutes=1),
-        closes_at=now + timedelta(hours=1),
-    )
+    return open_qa_session(organisation, officer)
 
 
 def _ask(client, session, body: str):

@@ -11,9 +11,9 @@ from django.utils import timezone
 from openhouse.accounts.models import RoleLabel
 from openhouse.careers import services as careers
 from openhouse.posts import services as posts
-from openhouse.qa import services as qa
 from openhouse.qa.models import Question
 from tests.api.test_authorization import org_post
+from tests.conftest import open_qa_session
 
 pytestmark = pytest.mark.django_db
 
@@ -78,15 +78,7 @@ def test_qa_from_question_to_answer_under_a_role_label(
     api, organisation, officer, member_of_public, outsider
 ):
     RoleLabel.objects.create(organisation=organisation, name="Agent runner")
-    now = timezone.now()
-    session = qa.open_session(
-        actor=officer,
-        organisation=organisation,
-        title="Ask an officer",
-        intro="",
-        opens_at=now - timedelta(minutes=1),
-        closes_at=now + timedelta(hours=1),
-    )
+    session = open_qa_session(organisation, officer)
     public, asker, team = api(), api(member_of_public), api(officer)
     listed = public.get(f"{V1}/organisations/mi5official/qa").json()
     assert [s["title"] for s in listed] == ["Ask an officer"] and listed[0]["state"] == "open"
@@ -132,15 +124,7 @@ def test_qa_from_question_to_answer_under_a_role_label(
 
 
 def test_a_read_token_cannot_ask_or_vote(api, organisation, officer, member_of_public):
-    now = timezone.now()
-    session = qa.open_session(
-        actor=officer,
-        organisation=organisation,
-        title="Ask",
-        intro="",
-        opens_at=now - timedelta(minutes=1),
-        closes_at=now + timedelta(hours=1),
-    )
+    session = open_qa_session(organisation, officer, "Ask")
     reader = api(member_of_public, scopes="read")
     r = reader.post(f"{V1}/qa/{session.pk}/questions", {"body": "Hello?"}, content_type="application/json")
     assert r.status_code == 403 and not Question.objects.exists()
