@@ -10,7 +10,9 @@ throttling (growing delays after failures) works alongside the per-account rate 
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -32,6 +34,7 @@ CODE_WINDOW = 900
 
 AUTHENTICATOR_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
+RECOVERY_SALT = "openhouse.recovery-code"
 
 
 def passed_code(user: object) -> bool:
@@ -63,8 +66,24 @@ def _new_recovery_codes(account: Account) -> list[str]:
         "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(_RECOVERY_LENGTH))
         for _ in range(RECOVERY_CODES)
     ]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=stored_form(code)) for code in codes)
     return [f"{code[:5]}-{code[5:]}" for code in codes]
+
+
+def stored_form(code: str, secret: str | None = None) -> str:
+    """What the database keeps of a recovery code: a keyed hash (HMAC-SHA256 under the site's secret key,
+    16 hex digits, the width of django-otp's token column), so a copy of the database alone holds no code
+    that passes. Ours because django-otp keeps the codes as typed. The 0005 migration converted the
+    codes stored before, with the same computation."""
+    return salted_hmac(RECOVERY_SALT, code, secret=secret, algorithm="sha256").hexdigest()[:16]
+
+
+def _as_stored(device: StaticDevice, code: str) -> str:
+    """`code` as this device would keep it: under the current secret key, or under one of
+    SECRET_KEY_FALLBACKS if it was made before the key was rotated."""
+    forms = [stored_form(code, key) for key in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]]
+    kept = device.token_set.filter(token__in=forms).values_list("token", flat=True).first()
+    return kept or forms[0]
 
 
 def _record_for_teams(account: Account, action: str, after: dict) -> None:
@@ -164,7 +183,8 @@ def verify_code(*, account: Account, code: str) -> Verified:
                 kind.objects.select_for_update().filter(user=account, confirmed=True)
             )
             for device in devices:
-                if device.verify_token(token):
+                typed = _as_stored(device, token) if isinstance(device, StaticDevice) else token
+                if device.verify_token(typed):
                     matched = device
                     break
     if matched is None:

@@ -2,17 +2,22 @@
 single-use, the code step after the password, turning it off, and the throttles on code attempts."""
 
 import datetime as dt
+import importlib
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from openhouse.accounts import twofactor
 from openhouse.audit.models import AuditEntry
 from openhouse.core import ratelimit
 from tests.conftest import PASSWORD, code_for, enrol, log_in_verified, person, text
+
+hash_codes = importlib.import_module("openhouse.accounts.migrations.0005_hash_recovery_codes").hash_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +191,37 @@ def test_recovery_code_logs_in_once(client, member_of_public, clock):
     again = client.post(reverse("login-code"), {"code": codes[0]})
     assert again.status_code == 400 and _logged_in_handle(client) is None
     assert StaticToken.objects.filter(device__user=member_of_public).count() == 9
+
+
+def test_recovery_codes_are_kept_only_as_keyed_hashes_and_survive_a_key_rotation(
+    client, settings, member_of_public, clock
+):
+    """A copy of the database must not hold codes that pass; rotating SECRET_KEY (the old one moved to
+    SECRET_KEY_FALLBACKS) must not lock anyone out of their recovery codes."""
+    _, done = _enrol_through_pages(client, member_of_public, clock)
+    codes = done.context["codes"]
+    kept = set(StaticToken.objects.filter(device__user=member_of_public).values_list("token", flat=True))
+    assert len(kept) == 10
+    assert not kept & {c.replace("-", "") for c in codes} and not kept & set(codes)
+    client.post(reverse("logout"))
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-rotated-key-" + "x" * 40
+    _password(client, member_of_public)
+    client.post(reverse("login-code"), {"code": codes[3]})
+    assert _logged_in_handle(client) == member_of_public.handle
+    client.post(reverse("logout"))
+    settings.SECRET_KEY_FALLBACKS = []  # the old key retired: its codes no longer pass
+    _password(client, member_of_public)
+    assert client.post(reverse("login-code"), {"code": codes[4]}).status_code == 400
+
+
+def test_codes_stored_as_typed_before_are_converted_by_the_migration(member_of_public):
+    device = StaticDevice.objects.create(user=member_of_public, name="Recovery codes", confirmed=True)
+    StaticToken.objects.create(device=device, token="abcdefghjk")
+    hash_codes(django_apps, None)
+    hash_codes(django_apps, None)  # a second run changes nothing
+    assert StaticToken.objects.get().token == twofactor.stored_form("abcdefghjk")
+    assert twofactor.verify_code(account=member_of_public, code="abcde-fghjk").used_recovery_code
 
 
 def test_signed_in_session_passes_the_code_step_for_team_pages(client, organisation, officer, clock):
