@@ -32,6 +32,9 @@ if not _secret:
 
     _secret = local_secret_key(DATA_DIR)
 SECRET_KEY = _secret
+#: Earlier secret keys, comma-separated, while they are rotated out: sessions, reset links and recovery
+#: codes made under them keep working until they are removed from this list.
+SECRET_KEY_FALLBACKS = env_list("OPENHOUSE_SECRET_KEY_FALLBACKS", [])
 
 #: Host names this site answers to, comma-separated.
 ALLOWED_HOSTS = env_list("OPENHOUSE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
