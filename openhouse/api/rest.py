@@ -4,14 +4,14 @@ team only), Q&A sessions, highlights, careers. Same tokens, scopes, rate limits 
 every endpoint calls the same access functions and services as the web UI."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Count
 from django.http import HttpRequest
 from ninja import NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from openhouse.accounts import queries as account_queries
 from openhouse.accounts import services as accounts
@@ -21,6 +21,7 @@ from openhouse.api import entities
 from openhouse.api.http import API_ERRORS, BadRequest, authorize, error_response
 from openhouse.careers import queries as careers_queries
 from openhouse.core.errors import Invalid, NotFound
+from openhouse.core.text import normalise
 from openhouse.media.services import rendition_url
 from openhouse.posts import queries as post_queries
 from openhouse.posts.access import viewable_account, viewable_post, viewable_posts
@@ -304,8 +305,13 @@ class SessionOut(SessionSummary):
     mine_pending: list[QuestionOut] = Field(description="The caller's own questions waiting for moderation")
 
 
+# Typed text is measured as the services keep it (NFC, Unix line ends, trimmed), so a limit in this
+# document is the services' own and "\r\n" or a decomposed accent don't count twice.
+Typed = Annotated[str, BeforeValidator(lambda v: normalise(v) if isinstance(v, str) else v)]
+
+
 class AskIn(Schema):
-    body: str = Field(..., max_length=QUESTION_MAX)
+    body: Typed = Field(..., max_length=QUESTION_MAX)
 
 
 class AskOut(Schema):
@@ -323,7 +329,7 @@ class ModerateIn(Schema):
 
 
 class AnswerIn(Schema):
-    body: str = Field(..., max_length=ANSWER_MAX)
+    body: Typed = Field(..., max_length=ANSWER_MAX)
     role_label: str = Field(..., max_length=ROLE_LABEL_MAX)
 
 
@@ -566,7 +572,7 @@ class DraftOut(Schema):
 class ReviewIn(Schema):
     verdict: str = Field(..., description="approve or reject", max_length=10)
     revision: int = Field(..., ge=1, le=2**31 - 1, description="The revision the reviewer read")
-    reasons: str = Field("", max_length=REASONS_MAX)
+    reasons: Typed = Field("", max_length=REASONS_MAX)
     publish_now: bool = False
 
 

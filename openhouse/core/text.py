@@ -10,9 +10,14 @@ _REFUSED_CATEGORIES = {"Cf", "Cc", "Co", "Cs"}
 _ALLOWED_CONTROLS = {"\n", "\t"}
 
 
+def normalise(value: str) -> str:
+    """The text as it is kept and counted: NFC, Unix line ends, trimmed."""
+    return unicodedata.normalize("NFC", value).replace("\r\n", "\n").strip()
+
+
 def clean_text(value: str, *, field: str, label: str, limit: int, multiline: bool = False) -> str:
-    """NFC-normalise, refuse invisible and control characters, trim, and enforce a length limit."""
-    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").strip()
+    """Normalise, refuse invisible and control characters, and enforce a length limit."""
+    text = normalise(value)
     for ch in text:
         if unicodedata.category(ch) in _REFUSED_CATEGORIES and not (multiline and ch in _ALLOWED_CONTROLS):
             raise Invalid(

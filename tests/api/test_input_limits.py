@@ -72,7 +72,21 @@ def test_an_over_long_question_gets_a_sentence_and_one_at_the_limit_goes_through
     assert len(Question.objects.get().body) == QUESTION_MAX
 
 
-def test_an_over_long_answer_or_role_label_gets_a_sentence_and_one_at_the_limit_goes_through(
+@pytest.mark.parametrize(
+    "typed",
+    [
+        " " + "a" * QUESTION_MAX + "\n",  # trimmed
+        "\u0065\u0301" * QUESTION_MAX,  # an accent typed as two code points, one character once composed
+    ],
+)
+def test_text_is_measured_as_it_is_kept(api, open_session, member_of_public, typed):
+    """The limits are the services': what counts is the text as kept, not as it came over the wire."""
+    r = _ask(api(member_of_public), open_session, typed)
+    assert r.status_code == 200, r.content
+    assert len(Question.objects.get().body) <= QUESTION_MAX
+
+
+def test_an_over_long_answer_or_role_label_gets_a_sentence_and_one_at_the_line_ends_as_kept_goes_through(
     api, open_session, officer, reviewer, member_of_public
 ):
     question = qa.ask(
@@ -93,9 +107,10 @@ def test_an_over_long_answer_or_role_label_gets_a_sentence_and_one_at_the_limit_
     assert r.json() == {"error": f"'role_label': String should have at most {ROLE_LABEL_MAX} characters."}
     assert not Answer.objects.exists()
 
-    r = answer("a" * ANSWER_MAX)
+    crlf = ("a" * 99 + "\r\n") * (ANSWER_MAX // 100)  # 2,020 characters sent, 1,999 kept
+    r = answer(crlf)
     assert r.status_code == 200, r.content
-    assert len(Answer.objects.get().body) == ANSWER_MAX
+    assert Answer.objects.get().body == crlf.replace("\r\n", "\n").strip()
 
 
 def test_over_long_review_reasons_get_a_sentence_and_reasons_at_the_limit_go_through(
