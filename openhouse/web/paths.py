@@ -7,6 +7,7 @@ ours rather than a library's because it only has to handle id arguments, which n
 Anything else (a non-numeric argument that varies, a route the markers don't fit) goes to `reverse`.
 """
 
+import re
 import threading
 
 from django.urls import NoReverseMatch, get_script_prefix, reverse
@@ -14,10 +15,12 @@ from django.urls import NoReverseMatch, get_script_prefix, reverse
 # 19 digits, as an id may have: fits <str:>, <int:> and the [0-9]{1,19} routes, never a real id's text here.
 _MARKS = [f"918273645091827364{n}" for n in range(10)]
 
+_ID_LIMIT = 10**19
+_VERB = re.compile(r"[a-z][a-z-]{0,19}")
+
 _lock = threading.Lock()
 _formats: dict[tuple, str | None] = {}
-#: Routes x argument shapes kept. str arguments are meant to be verbs from a small set; were a template to
-#: pass handles or tags, the cache stops growing here and later shapes are simply reversed.
+#: Routes x argument shapes kept (a verb is part of a shape): a bound, not a size ever expected to be reached.
 _CAPACITY = 512
 
 
@@ -37,18 +40,26 @@ def _format(name: str, shape: tuple) -> str | None:
 
 
 def id_path(name: str, *args: int | str) -> str:
-    """reverse(name, args=args), where int args (ids) are filled into a per-process format string and
-    str args (a verb such as "like" or "unlike") are part of what is kept."""
-    if len(args) > len(_MARKS):
+    """reverse(name, args=args), where int args (ids, 0 to 19 digits) are filled into a per-process
+    format string and short lowercase str args (a verb such as "like" or "unlike") are part of what is
+    kept. Any other argument sends the call to `reverse` itself."""
+    shape: list[type | str] = []
+    for arg in args:
+        if type(arg) is int and 0 <= arg < _ID_LIMIT:  # not bool, not negative, not longer than an id
+            shape.append(int)
+        elif type(arg) is str and _VERB.fullmatch(arg):
+            shape.append(arg)
+        else:
+            return reverse(name, args=args)
+    if len(shape) > len(_MARKS):
         return reverse(name, args=args)
-    shape = tuple(int if isinstance(a, int) and not isinstance(a, bool) else a for a in args)
-    key = (name, get_script_prefix(), shape)
+    key = (name, get_script_prefix(), tuple(shape))
     fmt = _formats.get(key, "")
     if fmt == "":
-        fmt = _format(name, shape)
+        fmt = _format(name, key[2])
         with _lock:
             if len(_formats) < _CAPACITY:
                 _formats[key] = fmt
     if fmt is None:
         return reverse(name, args=args)
-    return fmt.format(*(a for a in args if isinstance(a, int) and not isinstance(a, bool)))
+    return fmt.format(*(arg for arg in args if type(arg) is int))

@@ -93,6 +93,12 @@ def test_card_links_and_times_are_those_of_the_post_under_any_script_prefix(clie
     assert id_path("post", 42) == "/p/42/"
     with pytest.raises(NoReverseMatch):
         id_path("like", 7, "shout")  # not a verb of the route: as {% url %} would, it fails loudly
+    with pytest.raises(NoReverseMatch):
+        id_path("like", -5, "like")  # the route takes digits only
+    with pytest.raises(NoReverseMatch):
+        id_path("like", 10**19, "like")  # nor more than 19 of them
+    for odd in (True, 1.0, "007", "a handle.with.dots"):
+        assert id_path("post", odd) == reverse("post", args=[odd])
 
 
 @pytest.mark.parametrize(
