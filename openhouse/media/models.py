@@ -31,6 +31,9 @@ class MediaItem(models.Model):
     # Rendition name -> [width, height]; files are <prefix>/<name>.webp and .jpg.
     renditions = models.JSONField(default=dict)
     placeholder = models.TextField(blank=True, help_text="A tiny blurred image as a data: URI.")
+    # A draft's photo (store_draft_photos): kept as long as the draft, withdrawn ones included, whatever its
+    # age; the publishing flow removes it with the draft. Other unattached uploads are swept after a day.
+    held = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -101,6 +101,7 @@ def _prepare(*, owner: Account, upload: Upload, alt_text: str, keep_original: bo
         height=encoded[0].height,
         renditions={r.name: [r.width, r.height] for r in encoded},
         placeholder=images.placeholder(pixels),
+        held=keep_original,
     )
     prepared = _Prepared(item, encoded, upload)
     if keep_original:
@@ -169,7 +170,7 @@ def store_draft_photos(
     bytes in the "originals" storage (never served); its pre-publication report is computed from them by the
     inspect_original task once this commits (inspected_at marks it done). The caller (the publishing flow) checks that
     `owner` may draft, and calls discard_original for each item once the post is published or the draft
-    deleted; until then discard_unattached leaves these photos alone.
+    deleted; these photos are `held`, which discard_unattached leaves alone.
     """
     return _store(owner=owner, uploads=uploads, alt_texts=alt_texts, keep_originals=True)
 
@@ -251,11 +252,9 @@ def rendition_url(item: MediaItem, name: str, ext: str = "webp") -> str:
 def discard_unattached(*, older_than: timedelta = timedelta(hours=24)) -> int:
     """Remove uploads that never made it into a post (abandoned compose flows). Returns how many."""
     cutoff = timezone.now() - older_than
-    # Draft photos (those keeping an original) wait for review as long as it takes: the publishing flow
-    # removes them with the draft.
-    stale = list(
-        MediaItem.objects.filter(post__isnull=True, original__isnull=True, created_at__lt=cutoff)[:500]
-    )
+    # Draft photos (held) wait for review as long as it takes, and stay with a withdrawn draft: the
+    # publishing flow removes them with the draft.
+    stale = list(MediaItem.objects.filter(post__isnull=True, held=False, created_at__lt=cutoff)[:500])
     if not stale:
         return 0
     with transaction.atomic():

@@ -1,7 +1,7 @@
 """Reads for the studio: drafts by status and the pre-publication report, each a fixed number of queries."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -63,8 +63,13 @@ def studio_sections(*, drafts: QuerySet[Draft]) -> list[Section]:
     ]
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
 def _cursor(draft: Draft) -> str:
-    return f"{int(draft.updated_at.timestamp() * 1_000_000)}-{draft.pk}"
+    """The change time in whole microseconds (integer arithmetic: a float loses them) and the id."""
+    return f"{(draft.updated_at - _EPOCH) // _MICROSECOND}-{draft.pk}"
 
 
 def status_page(*, drafts: QuerySet[Draft], status: str, before: str = "") -> Section | None:
@@ -79,7 +84,10 @@ def status_page(*, drafts: QuerySet[Draft], status: str, before: str = "") -> Se
         when, draft_id = parse_id(micros), parse_id(pk)
         if when is None or draft_id is None:
             return None
-        moment = datetime.fromtimestamp(when / 1_000_000, tz=UTC)
+        try:
+            moment = _EPOCH + when * _MICROSECOND
+        except OverflowError:
+            return None
         page = mine.filter(Q(updated_at__lt=moment) | Q(updated_at=moment, pk__lt=draft_id))
     rows = list(_newest_first(page)[: STUDIO_PAGE + 1])
     older = _cursor(rows[STUDIO_PAGE - 1]) if len(rows) > STUDIO_PAGE else ""

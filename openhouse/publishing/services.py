@@ -117,14 +117,18 @@ def required_approvals(organisation: Account) -> int:
 
 
 def approvals_of_current_revision(draft: Draft) -> list[Review]:
-    """Approvals that count: for this revision, by accounts that wrote no revision of the draft and are
-    still reviewers of the organisation (an approval leaves with its reviewer)."""
-    still_reviewer = Membership.objects.filter(
-        organisation_id=draft.organisation_id, member_id=OuterRef("reviewer_id"), role__in=REVIEWERS
+    """Approvals that count: for this revision, by active accounts that wrote no revision of the draft and
+    have been reviewers of the organisation without a break since they approved (an approval leaves with
+    its reviewer, and does not come back if they are made a reviewer again)."""
+    reviewer_since_then = Membership.objects.filter(
+        organisation_id=draft.organisation_id,
+        member_id=OuterRef("reviewer_id"),
+        role__in=REVIEWERS,
+        created_at__lte=OuterRef("created_at"),
     )
     return list(
         Review.objects.filter(draft=draft, revision=draft.revision, verdict=Review.Verdict.APPROVE)
-        .filter(Exists(still_reviewer))
+        .filter(Exists(reviewer_since_then), reviewer__is_active=True)
         .exclude(reviewer_id__in=draft.writer_ids)
     )
 

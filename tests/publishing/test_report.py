@@ -2,6 +2,7 @@
 anything is published, and originals discarded once the post is out or the draft deleted."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.test import TestCase
@@ -9,6 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from openhouse.core.errors import Invalid
+from openhouse.media import services as media
 from openhouse.media.models import Original
 from openhouse.posts.models import Post
 from openhouse.publishing import services as publishing
@@ -110,3 +112,6 @@ def test_a_withdrawn_draft_keeps_its_photos_but_not_their_originals(
     log_in_verified(client, officer)
     page = text(client.get(reverse("studio-draft", args=[organisation.handle, draft.pk])))
     assert "deleted when this draft was withdrawn" in page and "Serial number" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        swept = media.discard_unattached(older_than=timedelta(seconds=-1))  # a day later, say
+    assert swept == 0 and len(publishing.draft_photos(draft)) == 1 and stored_files(media_root) == served

@@ -238,6 +238,18 @@ def test_an_approval_leaves_the_team_with_its_reviewer(
         publishing.schedule_draft(actor=officer, draft=draft, publish_at=timezone.now() + timedelta(hours=1))
     draft.refresh_from_db()
     assert draft.status == Status.SUBMITTED and draft.publish_at is None
+    # Made a reviewer again, the second reviewer's earlier approval does not come back.
+    accounts.set_roles(
+        actor=team_admin, organisation=organisation, member=second_reviewer, roles=[Membership.Role.REVIEWER]
+    )
+    assert not publishing.approvals_cover(draft)
+
+
+def test_a_deactivated_reviewers_approval_does_not_count(organisation, officer, reviewer):
+    draft = approved(officer, reviewer, organisation)
+    assert publishing.approvals_cover(draft)
+    Account.objects.filter(pk=reviewer.pk).update(is_active=False)
+    assert not publishing.approvals_cover(draft)
 
 
 def test_rejection_needs_reasons_and_sends_the_draft_back(client, organisation, officer, reviewer):

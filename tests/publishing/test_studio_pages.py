@@ -128,6 +128,7 @@ def test_a_busy_status_never_hides_a_draft_waiting_for_review(client, organisati
     assert shown == list(range(8))  # every published draft once, newest change first
     assert client.get(f"{url}?status=nonsense").status_code == 404
     assert client.get(f"{url}?status=published&before=x-1").status_code == 404
+    assert client.get(f"{url}?status=published&before=9000000000000000000-1").status_code == 404
     for n in range(8, 20):
         made(Draft.Status.DRAFT, n, f"Draft number {n}")
     with CaptureQueriesContext(connection) as more:
