@@ -295,8 +295,10 @@ def add_comment(*, actor: Account, post_id: int | str, body: str, parent_id: int
         parent = Comment.objects.filter(pk=parent_id, post=post).first()
         if parent is None:
             raise NotFound("That comment isn't there any more.")
+        answered = parent
         parent = parent.parent or parent  # replies are one level deep: answer the thread
-        if blocked_between(actor.pk, parent.author_id):
+        # Neither the comment answered nor the thread's first may be of someone blocked either way.
+        if any(blocked_between(actor.pk, c.author_id) for c in {answered, parent}):
             raise NotFound("That comment isn't there any more.")
     comment = Comment.objects.create(post=post, author=actor, parent=parent, body=text)
     _tally(post.pk, comments=1)

@@ -92,6 +92,19 @@ def test_comments_replies_and_counts(member_of_public, outsider, director):
 
 
 @pytest.mark.django_db
+def test_no_reply_to_a_reply_of_someone_blocked_either_way(member_of_public, outsider, director):
+    post = _post(member_of_public, 1)
+    first = services.add_comment(actor=outsider, post_id=post.pk, body="A thread")
+    reply = services.add_comment(actor=director, post_id=post.pk, body="A reply", parent_id=first.pk)
+    third = person("third.party", "Third Party")
+    services.block(actor=director, target=third)
+    with pytest.raises(NotFound):
+        services.add_comment(actor=third, post_id=post.pk, body="Answering you anyway", parent_id=reply.pk)
+    services.add_comment(actor=third, post_id=post.pk, body="To the thread", parent_id=first.pk)
+    assert Comment.objects.filter(author=third).count() == 1
+
+
+@pytest.mark.django_db
 def test_only_authors_and_post_owners_delete_comments(member_of_public, outsider, director):
     post = _post(member_of_public, 1)
     comment = services.add_comment(actor=director, post_id=post.pk, body="hello")
