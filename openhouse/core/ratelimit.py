@@ -12,19 +12,21 @@ from django.core.cache import cache
 from openhouse.core.errors import RateLimited
 
 
+def _count(name: str, timeout: int) -> int:
+    """Add one to the counter `name` and return it; a new counter lives `timeout` seconds."""
+    # add() only sets when absent, so the first hit fixes the window's expiry; incr() is atomic in Redis.
+    if cache.add(name, 1, timeout=timeout):
+        return 1
+    try:
+        return cache.incr(name)
+    except ValueError:  # expired between add() and incr()
+        cache.add(name, 1, timeout=timeout)
+        return 1
+
+
 def hit(scope: str, key: str, *, limit: int, window: int) -> None:
     """Count one attempt of `key` in `scope`; raise RateLimited once `limit` attempts fill `window` seconds."""
-    name = f"rl:{scope}:{key}"
-    # add() only sets when absent, so the first hit fixes the window's expiry; incr() is atomic in Redis.
-    if cache.add(name, 1, timeout=window):
-        count = 1
-    else:
-        try:
-            count = cache.incr(name)
-        except ValueError:  # expired between add() and incr()
-            cache.add(name, 1, timeout=window)
-            count = 1
-    if count > limit:
+    if _count(f"rl:{scope}:{key}", window) > limit:
         raise RateLimited()
 
 
@@ -62,15 +64,7 @@ def consume(scope: str, key: str, *, limit: int, window: int, now: float | None 
     """
     now = time.time() if now is None else now
     bucket = int(now // window)
-    name = f"rl:{scope}:{key}:{bucket}"
-    if cache.add(name, 1, timeout=window + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(name)
-        except ValueError:  # expired between add() and incr()
-            cache.add(name, 1, timeout=window + 1)
-            count = 1
+    count = _count(f"rl:{scope}:{key}:{bucket}", window + 1)
     reset_at = float((bucket + 1) * window)
     if count > limit:
         raise RateLimited(limit=limit, reset_at=reset_at)
