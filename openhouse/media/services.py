@@ -202,9 +202,6 @@ def delete_items_files(items: list[MediaItem]) -> None:
         enqueue_after_commit("openhouse.media.tasks.discard_orphan_originals")
 
 
-AVATAR_RENDITIONS = ["s320", "s150"]
-
-
 def replace_avatar(
     *, actor: Account, account: Account, upload: Upload | None, remove: bool = False
 ) -> Account:
@@ -213,36 +210,26 @@ def replace_avatar(
         raise NotAllowed("You can only change your own photo.")
     if upload is not None:
         UPLOADS.hit(actor.pk)
-    new_key = ""
-    written: list[str] = []
-    if upload is not None:
-        upload.seek(0)
-        opened = images.open_checked(upload, size=upload.size)  # type: ignore[arg-type]
-        pixels = images.clean(opened, target=320)
-        new_key = secrets.token_urlsafe(18)
-        written = _write(storage_prefix("a", new_key), images.avatar_renditions(pixels))
-    elif not remove:
+        new_key = store_cover(upload=upload)
+    elif remove:
+        new_key = ""
+    else:
         return account
     old_key = account.avatar_key
     try:
         with transaction.atomic():
             account.avatar_key = new_key
             account.save(update_fields=["avatar_key"])
-            if old_key:
-                enqueue_after_commit(
-                    "openhouse.media.tasks.delete_files",
-                    names=_file_names(storage_prefix("a", old_key), AVATAR_RENDITIONS),
-                )
+            delete_cover(old_key)
     except Exception:
-        delete_files(written)
+        if new_key:
+            discard_cover(new_key)
         raise
     return account
 
 
 def avatar_url(account: Account, size: int = 150, ext: str = "webp") -> str:
-    if not account.avatar_key:
-        return ""
-    return default_storage.url(f"{storage_prefix('a', account.avatar_key)}/s{size}.{ext}")
+    return cover_url(account.avatar_key, size, ext)
 
 
 def rendition_url(item: MediaItem, name: str, ext: str = "webp") -> str:
@@ -274,8 +261,9 @@ COVER_RENDITIONS = ["s320", "s150"]
 
 
 def store_cover(*, upload: Upload) -> str:
-    """Check, clean and store a square cover (highlights); returns its storage key. Nothing is stored on
-    Invalid. The caller keeps the key on its row and calls delete_cover when the row goes."""
+    """Check, clean and store a square image (an avatar, a highlight's cover); returns its storage key.
+    Nothing is stored on Invalid. The caller keeps the key on its row and calls delete_cover when the
+    row goes or the key changes."""
     upload.seek(0)
     opened = images.open_checked(upload, size=upload.size)  # type: ignore[arg-type]
     pixels = images.clean(opened, target=320)
