@@ -102,7 +102,7 @@ def like(request: HttpRequest, post_id: str, action: str) -> HttpResponse:
     else:
         social.unlike_post(actor=request.user, post_id=post_id)
     if _wants_json(request):
-        stats = queries.one_post_stats(viewer=request.user, post_id=post_id)
+        stats = queries.one_post_stats(viewer=request.user, post_id=post_id, seen=True)  # the service looked
         return JsonResponse({"liked": stats.liked, "likes": stats.likes})
     return _back(request, reverse("post", args=[post_id]))
 
