@@ -58,7 +58,8 @@ def one_post_stats(*, viewer: Account, post_id: int | str, seen: bool = False) -
         "viewer_liked": Exists(Like.objects.filter(post_id=OuterRef("pk"), account_id=viewer.pk)),
     }
     if seen:
-        post = Post.objects.filter(pk=parse_id(str(post_id))).annotate(**counts).first()
+        pk = parse_id(str(post_id))
+        post = Post.objects.filter(pk=pk).annotate(**counts).first() if pk is not None else None
         if post is None:
             raise NotFound()
     else:
