@@ -68,24 +68,29 @@ def one_post_stats(*, viewer: Account, post_id: int | str, seen: bool = False) -
     return PostStats(likes=shown.shown_likes, comments=shown.shown_comments, liked=bool(shown.viewer_liked))
 
 
-def _hidden_authors(viewer: Viewer) -> QuerySet:
-    """Accounts whose comments this viewer does not see: blocked either way, or inactive."""
-    if not viewer.is_authenticated:
-        return Account.objects.filter(is_active=False).values("pk")
-    return Account.objects.filter(
-        Q(is_active=False)
-        | Q(pk__in=Block.objects.filter(blocker_id=viewer.pk).values("blocked_id"))
-        | Q(pk__in=Block.objects.filter(blocked_id=viewer.pk).values("blocker_id"))
-    ).values("pk")
+def _shown_to(viewer: Viewer, field: str) -> Q:
+    """For a query on rows naming an account in `field` (a follower, a liker, a comment's author, a
+    notification's actor): that account is active and, for a signed-in viewer, neither blocked by them
+    nor blocking them. Anonymous viewers see every active account. The one rule of which people's names
+    and words a viewer is shown.
+
+    Two NOT IN subqueries on the viewer's own blocks (indexed by blocker and by blocked), so a page of any
+    length is still one query and the accounts table is never scanned.
+    """
+    shown = Q(**{f"{field}__is_active": True})
+    if viewer.is_authenticated:
+        blocked = Block.objects.filter(blocker_id=viewer.pk).values("blocked_id")
+        blockers = Block.objects.filter(blocked_id=viewer.pk).values("blocker_id")
+        shown &= ~Q(**{f"{field}__in": blocked}) & ~Q(**{f"{field}__in": blockers})
+    return shown
 
 
 def comments_for(*, viewer: Viewer, post: Post) -> list[Comment]:
     """Top-level comments, pinned first then oldest first, each with its replies: two queries."""
-    hidden = _hidden_authors(viewer)
-    replies = Comment.objects.exclude(author__in=hidden).select_related("author").order_by("id")
+    shown = _shown_to(viewer, "author")
+    replies = Comment.objects.filter(shown).select_related("author").order_by("id")
     return list(
-        Comment.objects.filter(post=post, parent__isnull=True)
-        .exclude(author__in=hidden)
+        Comment.objects.filter(shown, post=post, parent__isnull=True)
         .select_related("author")
         .prefetch_related(Prefetch("replies", queryset=replies))
         .order_by(F("pinned_at").asc(nulls_last=True), "id")[:PAGE]
@@ -210,23 +215,8 @@ def unread_count(*, viewer: Account) -> int:
 
 
 # Lists of people, and what the API pages through by id (keyset): querysets, newest first once ordered by -id.
-# Every adapter's followers, following and likers list comes from these three, so the rule of who is shown
-# to whom is _shown_to's alone. Counts are not theirs: profiles and posts keep showing the exact totals.
-
-
-def _shown_to(viewer: Viewer, field: str) -> Q:
-    """For a query on rows naming an account in `field`: that account is active and, for a signed-in viewer,
-    neither blocked by them nor blocking them. Anonymous viewers see every active account.
-
-    Two NOT IN subqueries on the viewer's own blocks (indexed by blocker and by blocked), so a page of any
-    length is still one query and the accounts table is never scanned.
-    """
-    shown = Q(**{f"{field}__is_active": True})
-    if viewer.is_authenticated:
-        blocked = Block.objects.filter(blocker_id=viewer.pk).values("blocked_id")
-        blockers = Block.objects.filter(blocked_id=viewer.pk).values("blocker_id")
-        shown &= ~Q(**{f"{field}__in": blocked}) & ~Q(**{f"{field}__in": blockers})
-    return shown
+# Every adapter's followers, following and likers list comes from these three. Counts are not theirs:
+# profiles and posts keep showing the exact totals.
 
 
 def follower_links(*, viewer: Viewer, account: Account) -> QuerySet[Follow]:
@@ -258,10 +248,8 @@ def liked_posts(*, viewer: Account) -> QuerySet[Like]:
 def notifications(*, viewer: Account, kinds: list[str] | None = None) -> QuerySet[Notification]:
     """The viewer's notifications, leaving out actors hidden from them (blocked either way, inactive) and
     posts they can no longer see (unfollowed a private account, blocked)."""
-    rows = (
-        Notification.objects.filter(recipient=viewer)
-        .exclude(actor__in=_hidden_authors(viewer))
-        .filter(Q(post__isnull=True) | Q(post__in=viewable_posts(viewer=viewer)))
+    rows = Notification.objects.filter(_shown_to(viewer, "actor"), recipient=viewer).filter(
+        Q(post__isnull=True) | Q(post__in=viewable_posts(viewer=viewer))
     )
     if kinds is not None:
         rows = rows.filter(kind__in=kinds)
@@ -277,15 +265,11 @@ def notification(*, viewer: Account, notification_id: int) -> Notification:
 
 def viewable_comment(*, viewer: Viewer, comment_id: int | str) -> Comment:
     """A comment on a post the viewer may see, by an author not hidden from them; else NotFound."""
-    try:
-        pk = int(comment_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
+    pk = comment_id if isinstance(comment_id, int) else parse_id(str(comment_id))
+    if pk is None:
+        raise NotFound()
     found = (
-        Comment.objects.filter(pk=pk)
-        .exclude(author__in=_hidden_authors(viewer))
-        .select_related("author", "parent")
-        .first()
+        Comment.objects.filter(_shown_to(viewer, "author"), pk=pk).select_related("author", "parent").first()
     )
     if found is None:
         raise NotFound()
