@@ -22,9 +22,11 @@ def id_floor(ms_since_unix_epoch: int) -> int:
 
 
 def parse_id(raw: object, *, max_digits: int = 19) -> int | None:
-    """A non-negative whole number written in ASCII digits (an id from a URL, a form or a query string), or
-    None. str.isdigit alone also accepts digits such as '²' that int() refuses; the length cap keeps ids
-    within a signed 64-bit column."""
+    """A non-negative whole number written in ASCII digits (an id from a URL, a form or a query string),
+    or already an int (a caller holding an id), or None. str.isdigit alone also accepts digits such as '²'
+    that int() refuses; the length cap keeps ids within a signed 64-bit column."""
+    if type(raw) is int:  # not bool
+        return raw if 0 <= raw < 2**63 else None
     if not isinstance(raw, str) or not raw.isascii() or not raw.isdigit() or len(raw) > max_digits:
         return None
     value = int(raw)

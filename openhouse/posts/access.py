@@ -97,7 +97,7 @@ def viewable_post(*, viewer: Viewer, post_id: int | str, annotate: dict | None =
     check, and a follow is looked up only for a private author. Building viewable_posts' subqueries for a
     single row cost 1.5x the CPU (2.5 against 1.65 ms median, measured in one process, alternating).
     """
-    pk = post_id if isinstance(post_id, int) else parse_id(post_id)
+    pk = parse_id(post_id)
     if pk is None:
         raise NotFound()
     viewer_id = _viewer_id(viewer)
@@ -134,7 +134,7 @@ def viewable_account(*, viewer: Viewer, handle: str) -> Account:
 
 def viewable_highlight(*, viewer: Viewer, highlight_id: int | str) -> Highlight:
     """A highlight is seen by whoever may see its account's posts."""
-    pk = highlight_id if isinstance(highlight_id, int) else parse_id(highlight_id)
+    pk = parse_id(highlight_id)
     if pk is None:
         raise NotFound()
     highlight = Highlight.objects.select_related("account").filter(pk=pk).first()
@@ -160,7 +160,7 @@ def viewable_account_by_id(
 ) -> Account:
     """As viewable_account, by the numeric id the API uses. With `through_own_block`, an account the
     viewer blocked is found (to unblock it); one that blocked the viewer never is."""
-    pk = account_id if isinstance(account_id, int) else parse_id(account_id)
+    pk = parse_id(account_id)
     if pk is None:
         raise NotFound()
     account = Account.objects.filter(pk=pk, is_active=True).first()

@@ -30,7 +30,7 @@ def team_drafts(*, viewer: Account | AnonymousUser, organisation: Account) -> Qu
 
 
 def team_draft(*, viewer: Account | AnonymousUser, organisation: Account, draft_id: int | str) -> Draft:
-    pk = draft_id if isinstance(draft_id, int) else parse_id(draft_id)
+    pk = parse_id(draft_id)
     if pk is None:
         raise NotFound()
     draft = (

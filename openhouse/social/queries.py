@@ -58,7 +58,7 @@ def one_post_stats(*, viewer: Account, post_id: int | str, seen: bool = False) -
         "viewer_liked": Exists(Like.objects.filter(post_id=OuterRef("pk"), account_id=viewer.pk)),
     }
     if seen:
-        pk = parse_id(str(post_id))
+        pk = parse_id(post_id)
         post = Post.objects.filter(pk=pk).annotate(**counts).first() if pk is not None else None
         if post is None:
             raise NotFound()
@@ -265,7 +265,7 @@ def notification(*, viewer: Account, notification_id: int) -> Notification:
 
 def viewable_comment(*, viewer: Viewer, comment_id: int | str) -> Comment:
     """A comment on a post the viewer may see, by an author not hidden from them; else NotFound."""
-    pk = comment_id if isinstance(comment_id, int) else parse_id(str(comment_id))
+    pk = parse_id(comment_id)
     if pk is None:
         raise NotFound()
     found = (

@@ -1,4 +1,5 @@
-"""Ids read from URLs, forms and query strings: ASCII digits within a signed 64-bit column, or nothing."""
+"""Ids read from URLs, forms and query strings (ASCII digits) or held already (ints): within a signed
+64-bit column, or nothing."""
 
 import pytest
 
@@ -19,7 +20,11 @@ from openhouse.core.ids import parse_id
         (" 1", None),
         ("", None),
         (None, None),
-        (12, None),
+        (12, 12),  # an id a caller already holds
+        (2**63, None),
+        (-1, None),
+        (True, None),
+        (1.0, None),
     ],
 )
 def test_parse_id(raw, expected):
