@@ -358,13 +358,19 @@ def report_for(item: MediaItem) -> dict[str, Any]:
     The caller has checked that its viewer may see it (access.may_edit_photo, or the publishing flow's
     own rule). Raises NotFound once the original is discarded: published photos have no report.
     """
-    original = Original.objects.filter(item=item).first()
-    if original is None:
+    found = reports_for([item]).get(item.pk)
+    if found is None:
         raise NotFound("This photo's pre-publication report isn't kept any more.")
+    return found
+
+
+def reports_for(items: list[MediaItem]) -> dict[int, dict[str, Any]]:
+    """report_for of each photo that still keeps its original, by photo id, in one query; `ready` says
+    whether its report has been computed yet."""
     return {
-        **original.report,
-        "blur_regions": list(original.blur_regions),
-        "ready": original.inspected_at is not None,
+        o.item_id: {**o.report, "blur_regions": list(o.blur_regions), "ready": o.inspected_at is not None}
+        for o in Original.objects.filter(item__in=items)
+        if o.item_id is not None
     }
 
 

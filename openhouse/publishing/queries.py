@@ -8,7 +8,8 @@ from django.db.models.functions import RowNumber
 
 from openhouse.accounts.models import Account, RoleLabel
 from openhouse.core.ids import parse_id
-from openhouse.media.models import MediaItem, Original
+from openhouse.media import services as media
+from openhouse.media.models import MediaItem
 from openhouse.publishing import watchlist
 from openhouse.publishing.models import Draft, DraftPhoto, Review, WatchEntry
 from openhouse.publishing.services import approvals_of_current_revision, required_approvals
@@ -139,7 +140,7 @@ def report(*, draft: Draft, items: list[MediaItem] | None = None) -> Report:
         return [h for h in hits if h.field == name]
 
     photos = []
-    reports = _reports(items)
+    reports = media.reports_for(items)
     for n, item in enumerate(items, start=1):
         alt_hits = of(f"alt text of photo {n}")
         photos.append(
@@ -194,15 +195,6 @@ _CAMERA = {
     "lens": "Lens",
     "lens_serial": "Lens serial number",
 }
-
-
-def _reports(items: list[MediaItem]) -> dict[int, dict]:
-    """media.services.report_for of each photo that still keeps its original, in one query."""
-    return {
-        o.item_id: {**o.report, "blur_regions": list(o.blur_regions), "ready": o.inspected_at is not None}
-        for o in Original.objects.filter(item__in=items)
-        if o.item_id is not None
-    }
 
 
 def _findings(item: MediaItem, found: dict | None) -> Findings | None:
