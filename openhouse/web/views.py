@@ -49,6 +49,14 @@ def _with_stats(request: HttpRequest, posts: list[Post]) -> list[Post]:
     return posts
 
 
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The page of a 404 Django makes itself (no route matched, Http404): the same as a service's NotFound
+    gets (DomainErrorMiddleware), so an absent thing and a hidden one look alike."""
+    return render(
+        request, "web/error.html", {"title": "Page not found", "message": NotFound().message}, status=404
+    )
+
+
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Signed in: the home feed. Otherwise the newest public posts, with an invitation to join."""

@@ -1,6 +1,7 @@
 """Social pages through the HTTP interface: follow buttons, likes, comments, notifications, blocks."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -92,6 +93,25 @@ def test_blocked_account_gets_404_on_every_page_of_the_blocker(client, member_of
         assert client.post(url, {"body": "hi"}).status_code == 404, url
     assert str(post.pk) not in client.get(reverse("home")).content.decode()
     assert str(post.pk) not in client.get(reverse("hashtag", args=["everywhere"])).content.decode()
+
+
+def test_a_hidden_page_and_a_missing_one_answer_alike(client, member_of_public, outsider):
+    """A blocked viewer's 404, a post that never existed and a path that matches no route give the same
+    page (and under the API, the same JSON error), so nothing tells hidden from absent."""
+    post = _post(member_of_public, 1)
+    social.block(actor=member_of_public, target=outsider)
+    client.force_login(outsider)
+    hidden = client.get(reverse("post", args=[post.pk]))
+    absent = client.get(reverse("post", args=[post.pk + 1]))
+    no_route = client.get("/p/not-a-number/at/all/")
+    answers = (hidden, absent, no_route)
+    assert [r.status_code for r in answers] == [404, 404, 404]
+    panel = re.compile(r'<section class="panel center">.*?</section>', re.S)
+    panels = {panel.search(r.content.decode()).group(0) for r in answers}
+    assert len(panels) == 1 and "Page not found" in panels.pop()
+    api = client.get("/api/v1/no/such/endpoint")
+    assert api.status_code == 404 and api["Content-Type"].startswith("application/json")
+    assert api.json() == client.get(f"/api/v1/statuses/{post.pk + 1}").json()
 
 
 @pytest.mark.django_db(transaction=True)
